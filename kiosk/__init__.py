@@ -1,0 +1,113 @@
+"""Porchlight: an offline sign-in kiosk and companion app for peer-led support programs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .config import Settings
+
+__version__ = "0.1.0"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
+    """Build the app from settings (default: the environment)."""
+    settings = config if isinstance(config, Settings) else Settings.from_env()
+    overrides = config if isinstance(config, dict) else {}
+    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+                static_folder=str(ROOT / "static"))
+    init_config(app, settings, overrides)
+
+    from . import models  # noqa: F401  (registers every table on the metadata)
+    from .db import init_db
+    from .errors import init_errors
+    from .extensions import csrf, db, htmx, migrate
+    from .i18n import init_i18n
+    from .security import init_security
+
+    init_db(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    init_i18n(app)
+    init_security(app)
+    init_errors(app)
+    init_auth(app)
+    init_blueprints(app)
+    init_templates(app)
+    return app
+
+
+def init_config(app: Flask, settings: Settings, overrides: dict[str, Any]) -> None:
+    """Translate the typed settings into Flask's config."""
+    app.config.update(
+        KIOSK=settings,
+        VERSION=__version__,
+        SECRET_KEY=settings.load_secret_key(),
+        SQLALCHEMY_DATABASE_URI=settings.resolved_database_url(),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="porchlight",
+        # Kiosk pages may sit open all day and night: a CSRF token stays valid as long as the
+        # browser's session cookie does, instead of failing after Flask-WTF's default hour.
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_SSL_STRICT=False,
+        BABEL_DEFAULT_LOCALE="en",
+        # Each area keeps its own catalog; Flask-Babel merges them all.
+        BABEL_TRANSLATION_DIRECTORIES=";".join(str(p) for p in translation_dirs()),
+        TESTING=settings.testing,
+    )
+    app.config.update(overrides)
+
+
+def translation_dirs() -> list[Path]:
+    """The foundation's catalog folder, then every area's."""
+    package = ROOT / "kiosk"
+    return [package / "translations", *sorted(package.glob("*/translations"))]
+
+
+def init_auth(app: Flask) -> None:
+    """Staff accounts: login manager and CLI."""
+    from .auth.access import init_access
+    from .auth.cli import init_cli
+
+    init_access(app)
+    init_cli(app)
+
+
+def init_blueprints(app: Flask) -> None:
+    """Register every area's blueprint."""
+    from .admin.routes import bp as admin_bp
+    from .auth.routes import bp as auth_bp
+    from .health.routes import bp as health_bp
+    from .start.routes import bp as start_bp
+
+    for blueprint in (start_bp, auth_bp, admin_bp, health_bp):
+        app.register_blueprint(blueprint)
+
+
+def init_templates(app: Flask) -> None:
+    """Values every template may use."""
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        from flask import request
+        from flask_babel import get_locale
+
+        from .web import is_staff_path
+
+        settings: Settings = app.config["KIOSK"]
+        staff_page = is_staff_path(request.path)
+        return {
+            "settings": settings,
+            "version": __version__,
+            "current_locale": str(get_locale() or settings.default_locale),
+            "is_staff_page": staff_page,
+            "base_layout": "layouts/staff.html" if staff_page else "layouts/kiosk.html",
+        }

@@ -1,0 +1,1 @@
+"""Admin pages: staff accounts (and, as areas land, settings and kiosks)."""

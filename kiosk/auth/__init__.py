@@ -1,0 +1,1 @@
+"""Staff accounts: login, roles, sessions that can be revoked, first-run setup."""

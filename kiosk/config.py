@@ -1,0 +1,96 @@
+"""Typed settings, read once from ``KIOSK_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+SECRET_KEY_FILE = "secret_key"  # noqa: S105  (a file name, not a secret)
+
+
+class ConfigError(ValueError):
+    """A setting has a value the app cannot use."""
+
+
+def _int(name: str, default: int, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from exc
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app can be told from outside; frozen so nothing changes it mid-run."""
+
+    # All interfaces by default: the tablets reach this machine over the local network.
+    host: str = "0.0.0.0"  # noqa: S104
+    port: int = 8080
+    data_dir: Path = Path("instance")
+    database_url: str = ""
+    threads: int = 8
+    # Center details shown on printed sheets and used for "open now".
+    center_name: str = "Porchlight"
+    timezone: str = "America/New_York"
+    country: str = "US"
+    default_locale: str = "en"
+    # Kiosk hygiene: seconds of no touch before the "Still there?" prompt plus its countdown.
+    idle_reset_seconds: int = 90
+    idle_prompt_seconds: int = 15
+    # Staff sessions.
+    staff_idle_minutes: int = 30
+    staff_absolute_hours: int = 12
+    # Largest request body accepted, in bytes (file imports get their own, larger limit).
+    max_request_bytes: int = 1_000_000
+    max_upload_bytes: int = 20_000_000
+    testing: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Build settings from the environment, with the embedded defaults."""
+        data_dir = Path(os.environ.get("KIOSK_DATA_DIR") or "instance")
+        return cls(
+            host=os.environ.get("KIOSK_HOST") or "0.0.0.0",  # noqa: S104  (see the field)
+            port=_int("KIOSK_PORT", 8080, 1),
+            data_dir=data_dir,
+            database_url=os.environ.get("KIOSK_DATABASE_URL") or "",
+            threads=_int("KIOSK_THREADS", 8, 1),
+            center_name=os.environ.get("KIOSK_CENTER_NAME") or "Porchlight",
+            timezone=os.environ.get("KIOSK_TIMEZONE") or "America/New_York",
+            country=(os.environ.get("KIOSK_COUNTRY") or "US").upper(),
+            default_locale=os.environ.get("KIOSK_LOCALE") or "en",
+            idle_reset_seconds=_int("KIOSK_IDLE_RESET_SECONDS", 90, 20),
+        )
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        """Return a copy with some fields changed (tests use this)."""
+        return replace(self, **changes)
+
+    def resolved_database_url(self) -> str:
+        """The SQLAlchemy URL: the configured one, or a SQLite file in the data dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'porchlight.db').resolve()}"
+
+    def load_secret_key(self) -> str:
+        """Read the secret key file, creating it (mode 0600) on first start."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        path = self.data_dir / SECRET_KEY_FILE
+        try:
+            # O_EXCL: two processes starting at once must not both write a key.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text(encoding="ascii").strip()
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(32))
+        return path.read_text(encoding="ascii").strip()

@@ -1,0 +1,80 @@
+"""Database set-up: SQLite pragmas, IMMEDIATE write transactions, and the write helper.
+
+research/reliability.md L2/L3 and §5: a deferred SQLite transaction that reads and then writes
+fails at once with "database is locked" (busy_timeout does not help), and the sqlite3 driver's
+legacy transaction control silently loses updates. So every pooled connection gets WAL,
+busy_timeout and foreign keys, the driver's own transaction handling is switched off, and
+``write_transaction()`` opens its transaction with ``BEGIN IMMEDIATE`` so writers queue on the
+busy handler instead of failing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+
+from .extensions import db
+
+_BEGIN_OPTION = "kiosk_begin"
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the driver, decide when a transaction begins (see module docstring).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # NORMAL is always consistent in WAL and durable across app crashes (reliability.md §1.3).
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _on_sqlite_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def configure_engine(engine: Engine) -> None:
+    """Attach the SQLite connection and transaction hooks (no-op on other databases)."""
+    if engine.dialect.name != "sqlite":
+        return
+    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "begin", _on_sqlite_begin)
+
+
+def init_db(app: Flask) -> None:
+    """Bind Flask-SQLAlchemy and configure its engine before the first connection."""
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+
+
+def is_sqlite() -> bool:
+    """True when the app runs on the embedded SQLite database."""
+    return db.engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def write_transaction() -> Iterator[Session]:
+    """Run a block as one write transaction that commits on success and rolls back on error.
+
+    Any read transaction already open in the request is closed first: upgrading a read snapshot
+    to a write is exactly what fails under concurrency on SQLite.
+    """
+    session = db.session()
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={_BEGIN_OPTION: "IMMEDIATE"})
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

@@ -1,0 +1,32 @@
+"""Language choice: English and Spanish, more through gettext catalogs."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, session
+
+from .extensions import babel
+
+LANGUAGES = {"en": "English", "es": "Español"}
+LOCALE_KEY = "lang"
+
+
+def select_locale() -> str:
+    """The language chosen on this browser, else the center's default."""
+    chosen = session.get(LOCALE_KEY)
+    if chosen in LANGUAGES:
+        return str(chosen)
+    return str(current_app.config["KIOSK"].default_locale)
+
+
+def select_timezone() -> str:
+    """Dates are shown in the center's own time zone."""
+    return str(current_app.config["KIOSK"].timezone)
+
+
+def init_i18n(app: Flask) -> None:
+    """Bind Flask-Babel with the locale and time-zone selectors."""
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+
+    @app.context_processor
+    def _languages() -> dict[str, object]:
+        return {"languages": LANGUAGES}

@@ -1,0 +1,1 @@
+"""The kiosk's start screen, its reset, and the language switch."""

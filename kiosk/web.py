@@ -1,0 +1,48 @@
+"""Small helpers shared by every area's views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Response, current_app, make_response, render_template, request
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def wants_fragment() -> bool:
+    """True for an htmx request that swaps part of a page.
+
+    Boosted requests and history restores need the whole page, so they get it.
+    """
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-Boosted") != "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def page_or_fragment(page: str, fragment: str, status: int = 200, **context: Any) -> Response:
+    """Render the whole page, or only its fragment for htmx; the page includes the fragment."""
+    template = fragment if wants_fragment() else page
+    response = make_response(render_template(template, **context), status)
+    # The same URL returns two shapes, so caches must key on the htmx header.
+    response.vary.add("HX-Request")
+    return response
+
+
+def polling(view: F) -> F:
+    """Mark a view as a background poll: it does not count as staff activity."""
+    view.kiosk_polling = True  # type: ignore[attr-defined]
+    return view
+
+
+def is_polling_request() -> bool:
+    """True when the current request goes to a view marked with ``@polling``."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "kiosk_polling", False))
+
+
+def is_staff_path(path: str) -> bool:
+    """True for staff (logged-in) pages; everything else is the kiosk side."""
+    return path == "/staff" or path.startswith("/staff/")

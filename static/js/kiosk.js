@@ -1,0 +1,51 @@
+// Kiosk hygiene: after a quiet spell ask "Still there?", then start over for the next person.
+// The reset uses location.replace so the screen being left does not stay in the Back history.
+(function () {
+  "use strict";
+  var body = document.body;
+  var idleSeconds = parseInt(body.dataset.idleSeconds || "90", 10);
+  var promptSeconds = parseInt(body.dataset.idlePromptSeconds || "15", 10);
+  var resetUrl = body.dataset.resetUrl || "/reset";
+  var dialog = document.getElementById("idle-dialog");
+  var idleTimer = null;
+  var resetTimer = null;
+
+  function startOver() {
+    window.location.replace(resetUrl);
+  }
+
+  function showPrompt() {
+    if (dialog && typeof dialog.showModal === "function") {
+      if (!dialog.open) { dialog.showModal(); }
+      resetTimer = window.setTimeout(startOver, promptSeconds * 1000);
+    } else {
+      startOver();
+    }
+  }
+
+  function activity() {
+    window.clearTimeout(idleTimer);
+    window.clearTimeout(resetTimer);
+    if (dialog && dialog.open) { dialog.close(); }
+    idleTimer = window.setTimeout(showPrompt, Math.max(idleSeconds - promptSeconds, 5) * 1000);
+  }
+
+  ["pointerdown", "keydown", "touchstart", "input", "wheel"].forEach(function (name) {
+    document.addEventListener(name, activity, { passive: true, capture: true });
+  });
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (target instanceof Element && target.closest("[data-idle-stay]")) { activity(); }
+    var exit = target instanceof Element ? target.closest("[data-start-over]") : null;
+    if (exit) {
+      // "Start over" and quick exit replace the current history entry instead of adding one.
+      event.preventDefault();
+      startOver();
+    }
+  });
+  // Coming back to this page through the Back/forward cache must not show an old screen.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { window.location.reload(); }
+  });
+  activity();
+})();

@@ -1,0 +1,62 @@
+"""Start Porchlight: apply migrations, print the first-run setup link, serve with waitress.
+
+    python wsgi.py
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from flask import Flask
+
+
+def prepare(app: Flask) -> str | None:
+    """Bring the schema up to date; return a setup URL path when no admin exists yet."""
+    from flask_migrate import upgrade
+
+    from kiosk.auth import services
+
+    with app.app_context():
+        upgrade()
+        if services.admin_exists():
+            return None
+        token = services.issue_setup_token()
+        return f"/staff/setup/{token}"
+
+
+def main() -> int:
+    """Run the app in production mode on the configured host and port."""
+    from waitress import serve
+
+    from kiosk import create_app
+    from kiosk.config import ConfigError, Settings
+
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Alembic logs each migration at INFO; that is noise for whoever starts the kiosk.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    app = create_app(settings)
+    setup_path = prepare(app)
+    wildcard = {"0.0.0.0", "::", ""}  # noqa: S104  (recognizing it, not binding)
+    host_for_link = "localhost" if settings.host in wildcard else settings.host
+    base = f"http://{host_for_link}:{settings.port}"
+    if setup_path:
+        print(f"First run: create the admin account at {base}{setup_path} "
+              "(works once, for 24 hours)", flush=True)
+    print(f"Porchlight is running at {base}/ (stop with Ctrl+C)", flush=True)
+    # ident="" drops the "Server: waitress" banner; waitress writes no access log, so no client
+    # addresses end up on disk.
+    serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="",
+          max_request_body_size=settings.max_upload_bytes, expose_tracebacks=False,
+          clear_untrusted_proxy_headers=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
