@@ -85,10 +85,11 @@ def init_blueprints(app: Flask) -> None:
     """Register every area's blueprint."""
     from .admin.routes import bp as admin_bp
     from .auth.routes import bp as auth_bp
+    from .center.routes import bp as center_bp
     from .health.routes import bp as health_bp
     from .start.routes import bp as start_bp
 
-    for blueprint in (start_bp, auth_bp, admin_bp, health_bp):
+    for blueprint in (start_bp, auth_bp, admin_bp, center_bp, health_bp):
         app.register_blueprint(blueprint)
 
 

@@ -42,7 +42,7 @@ def sources(area: str) -> tuple[list[str], Path]:
 def run(*args: str) -> None:
     """Run pybabel quietly from the repository root."""
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], cwd=ROOT,
-                   check=True, stdout=subprocess.DEVNULL)
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def update(area: str) -> None:

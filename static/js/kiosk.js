@@ -47,5 +47,25 @@
   window.addEventListener("pageshow", function (event) {
     if (event.persisted) { window.location.reload(); }
   });
+  // A confirmation screen goes back to the start by itself after a few seconds.
+  var autoReturnTimer = null;
+  function armAutoReturn() {
+    window.clearTimeout(autoReturnTimer);
+    var marker = document.querySelector("[data-auto-return]");
+    if (marker) {
+      var seconds = parseInt(marker.getAttribute("data-auto-return") || "8", 10);
+      autoReturnTimer = window.setTimeout(startOver, seconds * 1000);
+    }
+  }
+
+  // After each htmx swap: move focus to the new step's heading so screen readers announce it,
+  // and start the auto-return if the new screen is a confirmation.
+  document.addEventListener("htmx:afterSettle", function () {
+    var focusTarget = document.querySelector("[data-autofocus]");
+    if (focusTarget) { focusTarget.focus(); }
+    armAutoReturn();
+  });
+
   activity();
+  armAutoReturn();
 })();

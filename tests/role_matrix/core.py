@@ -22,6 +22,8 @@ ROUTES = {
     "auth.home": [staff_only("GET", "/staff/"), staff_only("GET", "/staff")],
     "admin.users": [admin_only("GET", "/staff/admin/users"),
                     admin_only("POST", "/staff/admin/users", 400)],
+    "center.edit": [admin_only("GET", "/staff/admin/settings"),
+                    admin_only("POST", "/staff/admin/settings", (303, 400))],
     "admin.set_active": [admin_only("POST", "/staff/admin/users/{spare_user}/active", 303,
                                     data=(("active", "1"),))],
     "admin.set_role": [admin_only("POST", "/staff/admin/users/{spare_user}/role", 303,
