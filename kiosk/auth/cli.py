@@ -6,6 +6,7 @@ import sys
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from . import services
 from .models import Role
@@ -15,6 +16,7 @@ from .models import Role
 @click.argument("username")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
 def create_user_command(username: str, role: str, password_stdin: bool) -> None:
     """Create a staff account (the password is prompted for, never an argument)."""
     if password_stdin:
