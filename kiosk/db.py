@@ -15,13 +15,18 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from .extensions import db
 
 _BEGIN_OPTION = "kiosk_begin"
+# PostgreSQL's READ COMMITTED lets two read-modify-write transactions interleave and lose an
+# update. One transaction-scoped advisory lock gives PostgreSQL writers the same one-at-a-time
+# order that BEGIN IMMEDIATE gives SQLite, so every service behaves alike on both. Writes here are
+# small and brief (a center's worth of tablets), so serializing them costs nothing noticeable.
+WRITE_LOCK_KEY = 74062024
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -65,13 +70,17 @@ def is_sqlite() -> bool:
 def write_transaction() -> Iterator[Session]:
     """Run a block as one write transaction that commits on success and rolls back on error.
 
-    Any read transaction already open in the request is closed first: upgrading a read snapshot
-    to a write is exactly what fails under concurrency on SQLite.
+    Writers run one at a time (BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL), so a
+    read-then-write inside the block never loses an update. Any read transaction already open in
+    the request is closed first: upgrading a read snapshot to a write is exactly what fails under
+    concurrency on SQLite.
     """
     session = db.session()
     if session.in_transaction():
         session.commit()
-    session.connection(execution_options={_BEGIN_OPTION: "IMMEDIATE"})
+    connection = session.connection(execution_options={_BEGIN_OPTION: "IMMEDIATE"})
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
     try:
         yield session
         session.commit()

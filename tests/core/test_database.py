@@ -28,10 +28,8 @@ def test_every_pooled_sqlite_connection_has_the_pragmas(app: Flask) -> None:
                 connection.close()
 
 
-def test_write_transaction_begins_immediate(app: Flask) -> None:
+def test_write_transaction_serializes_writers(app: Flask) -> None:
     with app.app_context():
-        if not is_sqlite():
-            pytest.skip("BEGIN IMMEDIATE is SQLite's")
         statements: list[str] = []
         from sqlalchemy import event
 
@@ -44,7 +42,10 @@ def test_write_transaction_begins_immediate(app: Flask) -> None:
                 session.execute(text("SELECT 1"))
         finally:
             event.remove(db.engine, "before_cursor_execute", record)
-        assert statements[0] == "BEGIN IMMEDIATE"
+        if is_sqlite():
+            assert statements[0] == "BEGIN IMMEDIATE"
+        else:
+            assert statements[0].startswith("SELECT pg_advisory_xact_lock")
 
 
 def test_write_transaction_rolls_back_on_error(app: Flask) -> None:
