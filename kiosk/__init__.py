@@ -76,9 +76,11 @@ def init_auth(app: Flask) -> None:
     """Staff accounts: login manager and CLI."""
     from .auth.access import init_access
     from .auth.cli import init_cli
+    from .ops.backup import init_cli as init_ops_cli
 
     init_access(app)
     init_cli(app)
+    init_ops_cli(app)
 
 
 def init_blueprints(app: Flask) -> None:
