@@ -52,10 +52,14 @@ def test_every_string_has_a_spanish_translation() -> None:
 def test_compiled_catalog_matches_its_source(po: Path) -> None:
     mo = po.with_suffix(".mo")
     assert mo.exists(), f"{mo} missing: run python tools/i18n.py compile"
+    def key(value: object) -> object:
+        # Plural entries come back as lists from one reader and tuples from the other.
+        return tuple(value) if isinstance(value, list | tuple) else value
+
     with po.open("rb") as handle:
-        source = {m.id: m.string for m in read_po(handle) if m.id and not m.fuzzy}
+        source = {key(m.id): key(m.string) for m in read_po(handle) if m.id and not m.fuzzy}
     with mo.open("rb") as handle:
-        compiled = {m.id: m.string for m in read_mo(handle) if m.id}
+        compiled = {key(m.id): key(m.string) for m in read_mo(handle) if m.id}
     assert compiled == source, f"{mo} is stale: run python tools/i18n.py compile"
 
 
