@@ -37,7 +37,7 @@ REVIEW_STEP = len(STEPS) + 1
 
 @bp.app_context_processor
 def _help_globals() -> dict[str, Any]:
-    return {"quiet_word_label": quiet_word_label}
+    return {"quiet_word_label": quiet_word_label, "help_alert_context": _alert_context}
 
 
 def quiet_word_label() -> str:
@@ -90,7 +90,7 @@ def plan_step() -> Response:
         step = int(form.step.data or 1)
     except ValueError:
         step = 1
-    step = min(max(step, 1), REVIEW_STEP)
+    step = min(max(step, 0), REVIEW_STEP)  # 0: the "Start" button on the about page
     go = request.form.get("go", "next")
     valid = form.validate_on_submit()
     view = "step"
@@ -105,6 +105,11 @@ def plan_step() -> Response:
             view = "qr"
         elif go != "stay":
             step = 1
+    step = max(step, 1)
+    if not valid:
+        # Show the first step whose text was refused, with its message.
+        step = next((number for number, item in enumerate(STEPS, 1) if form[item.key].errors),
+                    min(step, len(STEPS)))
     if step == REVIEW_STEP and view != "qr":
         view = "review"
     if valid and step == 5 and form.prefilled.data != "1":
@@ -149,7 +154,7 @@ def alerts() -> Response:
         response = Response(status=204)
         response.vary.add("HX-Request")
         return response
-    return page_or_fragment("help/alerts.html", "help/_alerts.html", **context)
+    return page_or_fragment("help/alerts.html", "help/_alerts.html", ctx=context)
 
 
 @staff_bp.route("/")
@@ -157,11 +162,12 @@ def alerts() -> Response:
 def dashboard() -> str:
     """Open requests, the last day's resolved ones (outcome codes only) and daily counts."""
     timezone = current_app.config["KIOSK"].timezone
+    context = _alert_context()
     return render_template("help/dashboard.html", resolved=services.recent_resolved(),
                            local_time=lambda moment: to_local(moment, timezone)
                            .strftime("%Y-%m-%d %H:%M"),
                            counts=services.daily_counts(14), outcomes=outcome_labels(),
-                           **{k: v for k, v in _alert_context().items() if k != "outcomes"})
+                           open_alerts=context["alerts"])
 
 
 def _kind_or_404(kind: str) -> str:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import segno
+from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import CursorResult, delete, func, select, text, update
@@ -46,9 +47,16 @@ DAILY_KIND = {"quiet": "quiet_word", "professional": "professional_help"}
 FIND_ME_MAX = 60
 ROOM_MAX = 60
 
+def _country_choices() -> list[tuple[str, str]]:
+    # Names are translated for the settings page; the CLI and purge job have no request.
+    if not has_request_context():
+        return [(code, code) for code in COUNTRIES]
+    return [(code, str(name)) for code, name in COUNTRIES.items()]
+
+
 COUNTRY = register(Setting(
     "help.country", _l("Country for crisis lines"), "US", kind="choice",
-    choices=lambda: [(code, str(name)) for code, name in COUNTRIES.items()],
+    choices=_country_choices,
     help=_l("Get help now shows this country's crisis lines and emergency number.")))
 ESCALATE_MINUTES = register(Setting(
     "help.escalate_minutes", _l("Minutes before an unanswered quiet word escalates"), 3,
