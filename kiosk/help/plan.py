@@ -51,3 +51,28 @@ STEPS = (
           _l("Stay somewhere else for a night"))),
 )
 STEP_KEYS = tuple(step.key for step in STEPS)
+REVIEW_STEP = len(STEPS) + 1
+
+
+def navigate(current: str | None, go: str) -> tuple[int, str]:
+    """Where a button leads: (step number, view), view being step, review or qr.
+
+    Step 0 is the about page's "Start"; anything unexpected goes back to step 1.
+    """
+    try:
+        step = min(max(int(current or 1), 0), REVIEW_STEP)
+    except ValueError:
+        step = 1
+    view = "step"
+    if go == "back":
+        step = step - 1
+    elif go == "next":
+        step = step + 1
+    elif go.startswith("edit-") and go[5:].isdigit():
+        step = int(go[5:])
+    elif go == "qr":
+        return REVIEW_STEP, "qr"
+    elif go != "stay":
+        step = 1
+    step = min(max(step, 1), REVIEW_STEP)
+    return step, ("review" if step == REVIEW_STEP else view)

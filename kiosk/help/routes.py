@@ -27,12 +27,10 @@ from .forms import (
     outcome_labels,
     when_choices,
 )
-from .plan import STEPS
+from .plan import REVIEW_STEP, STEPS, navigate
 
 bp = Blueprint("help", __name__, cli_group="help")
 staff_bp = Blueprint("help_staff", __name__, url_prefix="/staff/help")
-
-REVIEW_STEP = len(STEPS) + 1
 
 
 @bp.app_context_processor
@@ -86,32 +84,14 @@ def plan_step() -> Response:
     it exists only in this request and in the page the person is looking at.
     """
     form = PlanForm()
-    try:
-        step = int(form.step.data or 1)
-    except ValueError:
-        step = 1
-    step = min(max(step, 0), REVIEW_STEP)  # 0: the "Start" button on the about page
-    go = request.form.get("go", "next")
     valid = form.validate_on_submit()
-    view = "step"
     if valid:
-        if go == "back":
-            step = max(step - 1, 1)
-        elif go == "next":
-            step = min(step + 1, REVIEW_STEP)
-        elif go.startswith("edit-") and go[5:].isdigit():
-            step = min(max(int(go[5:]), 1), len(STEPS))
-        elif go == "qr":
-            view = "qr"
-        elif go != "stay":
-            step = 1
-    step = max(step, 1)
-    if not valid:
+        step, view = navigate(form.step.data, request.form.get("go", "next"))
+    else:
         # Show the first step whose text was refused, with its message.
         step = next((number for number, item in enumerate(STEPS, 1) if form[item.key].errors),
-                    min(step, len(STEPS)))
-    if step == REVIEW_STEP and view != "qr":
-        view = "review"
+                    1)
+        view = "step"
     if valid and step == 5 and form.prefilled.data != "1":
         form.professionals.data = form.professionals.data or services.plan_prefill(
             services.current_country())

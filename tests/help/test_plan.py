@@ -150,3 +150,23 @@ def test_the_plan_is_never_in_a_url_or_a_get_form(client: FlaskClient) -> None:
     review = _walk(client)
     assert 'method="get"' not in review.lower()
     assert 'hx-get' not in review
+
+
+@pytest.mark.parametrize(("current", "go", "expected"), [
+    ("0", "next", (1, "step")),
+    ("1", "back", (1, "step")),
+    ("3", "next", (4, "step")),
+    ("6", "next", (7, "review")),
+    ("7", "next", (7, "review")),
+    ("7", "qr", (7, "qr")),
+    ("7", "stay", (7, "review")),
+    ("7", "edit-2", (2, "step")),
+    ("7", "edit-99", (7, "review")),
+    ("2", "launch", (1, "step")),
+    ("x", "next", (2, "step")),
+    (None, "next", (2, "step")),
+])
+def test_navigation(current: str | None, go: str, expected: tuple[int, str]) -> None:
+    from kiosk.help.plan import navigate
+
+    assert navigate(current, go) == expected
