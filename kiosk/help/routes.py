@@ -119,8 +119,7 @@ def _alert_context() -> dict[str, Any]:
             "on_call": get_setting(services.ON_CALL_NUMBER.key),
             "escalate_minutes": get_setting(services.ESCALATE_MINUTES.key),
             "outcomes": outcome_labels(), "help_types": dict(help_type_choices()),
-            "whens": dict(when_choices()), "resolve_form": ResolveForm(formdata=None),
-            "button_form": ButtonForm(formdata=None), "now": utcnow()}
+            "whens": dict(when_choices()), "now": utcnow()}
 
 
 @staff_bp.route("/alerts")

@@ -5,7 +5,13 @@
   var KEY = "porchlight-alert-sound";
   var toggle = document.querySelector("[data-alert-sound]");
   var audio = document.querySelector("[data-alert-audio]");
-  var lastWaiting = null;
+  function waitingNow() {
+    var region = document.getElementById("help-alerts");
+    if (!region || !region.hasAttribute("data-waiting")) { return null; }
+    return parseInt(region.getAttribute("data-waiting") || "0", 10);
+  }
+  // What the page showed when it loaded: only requests that arrive after that make a sound.
+  var lastWaiting = waitingNow();
 
   function soundOn() {
     try { return window.localStorage.getItem(KEY) === "on"; } catch (e) { return false; }
@@ -26,9 +32,8 @@
   }
 
   document.addEventListener("htmx:afterSettle", function () {
-    var region = document.getElementById("help-alerts");
-    if (!region || !region.hasAttribute("data-waiting")) { return; }
-    var waiting = parseInt(region.getAttribute("data-waiting") || "0", 10);
+    var waiting = waitingNow();
+    if (waiting === null) { return; }
     if (lastWaiting !== null && waiting > lastWaiting && soundOn() && audio) {
       var played = audio.play();
       if (played && typeof played.catch === "function") { played.catch(function () { return null; }); }

@@ -221,3 +221,34 @@ def test_quick_exit_by_touch_and_by_keyboard(browser: Any, live_server: LiveServ
     assert SECRET not in page.content()
     context.close()
     watch.assert_clean()
+
+
+def test_alert_sound_is_off_by_default_and_plays_for_new_requests_once_on(
+        browser: Any, live_server: LiveServer) -> None:
+    make_live_staff(live_server.app)("sound", "facilitator")
+    context, page, watch = new_page(browser, live_server.url)
+    page.add_init_script("window.__chimes = 0; HTMLMediaElement.prototype.play = function () "
+                         "{ window.__chimes++; return Promise.resolve(); };")
+    log_in(page, "sound", PASSWORD)
+    toggle = page.get_by_role("button", name="Alert sound")
+    assert toggle.get_attribute("aria-pressed") == "false"
+
+    def quiet_word(where: str) -> None:
+        with live_server.app.app_context():
+            from kiosk.help import services
+
+            services.send_quiet_word("now", where)
+            db.session.remove()
+
+    quiet_word("first")
+    page.get_by_text("look for: first").wait_for(timeout=5000)
+    assert page.evaluate("window.__chimes") == 0
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "true"
+    page.reload()
+    assert page.get_by_role("button", name="Alert sound").get_attribute("aria-pressed") == "true"
+    quiet_word("second")
+    page.get_by_text("look for: second").wait_for(timeout=5000)
+    assert page.evaluate("window.__chimes") == 1
+    context.close()
+    watch.assert_clean()
