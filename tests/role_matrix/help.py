@@ -44,12 +44,16 @@ ROUTES = {
 
 def setup(_app: Any) -> dict[str, Any]:
     """A quiet word, a professional-help flag and two crisis lines to act on."""
+    from sqlalchemy import select
+
+    from kiosk.extensions import db
+    from kiosk.help.models import QuietWordRequest
+
     services.send_quiet_word("now", "")
-    flag = services.raise_professional_help("1", "other", "setup")
+    quiet_id = db.session.scalars(select(QuietWordRequest.id)).first()
+    flag_id = services.raise_professional_help("1", "other", "setup")
     lines = services.lines_for("US")
-    values = {"when": "now"}
-    spare = services.save_line({**{k: getattr(lines[-1], k) for k in services.LINE_FIELDS},
+    spare = services.save_line({**{key: getattr(lines[-1], key) for key in services.LINE_FIELDS},
                                 "name": "Spare line"})
-    quiet_id = 1
-    return {**values, "quiet_id": quiet_id, "flag_id": flag, "line_id": lines[0].id,
+    return {"quiet_id": quiet_id, "flag_id": flag_id, "line_id": lines[0].id,
             "spare_line_id": spare}
