@@ -16,6 +16,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 from . import services
 from .plan import PLAN_FIELD_MAX, STEPS
@@ -70,6 +71,9 @@ class ProfessionalHelpForm(FlaskForm):
     room = StringField(_l("Room"), validators=[Optional(), Length(max=services.ROOM_MAX)],
                        render_kw={"autocomplete": "off"})
     help_type = SelectField(_l("Help needed"), choices=[])
+    # Set when the facilitator console (issue 3) links here for one of its sessions.
+    group_session_id = IntegerField(widget=HiddenInput(),
+                                    validators=[Optional(), NumberRange(min=1)])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

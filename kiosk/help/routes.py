@@ -194,9 +194,14 @@ def resolve(kind: str, request_id: int) -> Response | tuple[str, int]:
 def professional() -> Response | tuple[str, int]:
     """A facilitator asks for professional help: room and type, never what was said."""
     form = ProfessionalHelpForm()
+    if request.method == "GET":
+        # The console may pre-fill its session and room: staff data, never an attendee's.
+        form.room.data = request.args.get("room", "")[:services.ROOM_MAX]
+        session_arg = request.args.get("session", "")
+        form.group_session_id.data = int(session_arg) if session_arg.isdigit() else None
     if form.validate_on_submit():
         services.raise_professional_help(form.room.data or "", form.help_type.data,
-                                         current_user.username)
+                                         current_user.username, form.group_session_id.data)
         flash(_("Staff have been alerted. Stay with the person if you can."), "success")
         return redirect(url_for("help_staff.dashboard"), 303)
     status = 400 if request.method == "POST" else 200

@@ -217,3 +217,28 @@ def test_polling_does_not_keep_a_staff_session_alive(app: Flask, staff: Staff) -
         client.get("/staff/help/alerts", headers=HX)
     response = client.get("/staff/help/alerts", headers=HX)
     assert response.headers.get("HX-Redirect") == "/staff/login"
+
+
+def test_the_console_can_link_professional_help_to_its_session(
+        facilitator_client: FlaskClient, app: Flask) -> None:
+    url = "/staff/help/professional?session=42&room=Garden%20room"
+    page = facilitator_client.get(url).get_data(as_text=True)
+    assert 'value="Garden room"' in page and 'value="42"' in page
+    response = post_form(facilitator_client, "/staff/help/professional",
+                         {"room": "Garden room", "help_type": "crisis_team",
+                          "group_session_id": "42"}, page=url)
+    assert response.status_code == 303
+    with app.app_context():
+        flag = db.session.scalars(select(ProfessionalHelpRequest)).one()
+        assert (flag.room, flag.group_session_id) == ("Garden room", 42)
+
+
+@pytest.mark.parametrize("session", ["0", "-3", "abc"])
+def test_a_bad_session_id_is_refused(facilitator_client: FlaskClient, app: Flask,
+                                     session: str) -> None:
+    response = post_form(facilitator_client, "/staff/help/professional",
+                         {"help_type": "other", "group_session_id": session})
+    assert response.status_code == 400
+    assert "That group session is not valid." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(ProfessionalHelpRequest)).all() == []
