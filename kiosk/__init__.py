@@ -89,9 +89,11 @@ def init_blueprints(app: Flask) -> None:
     from .auth.routes import bp as auth_bp
     from .center.routes import bp as center_bp
     from .health.routes import bp as health_bp
+    from .help.routes import bp as help_bp
+    from .help.routes import staff_bp as help_staff_bp
     from .start.routes import bp as start_bp
 
-    for blueprint in (start_bp, auth_bp, admin_bp, center_bp, health_bp):
+    for blueprint in (start_bp, auth_bp, admin_bp, center_bp, health_bp, help_bp, help_staff_bp):
         app.register_blueprint(blueprint)
 
 

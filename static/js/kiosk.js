@@ -40,6 +40,8 @@
     if (exit) {
       // "Start over" and quick exit replace the current history entry instead of adding one.
       event.preventDefault();
+      // Quick exit: blank the sensitive screen at once, before the start page has loaded.
+      if (exit.hasAttribute("data-quick-exit")) { body.classList.add("quick-exiting"); }
       startOver();
     }
   });

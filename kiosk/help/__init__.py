@@ -1,0 +1,1 @@
+"""Help now: crisis lines, the quiet word, the professional-help flag, a plan."""

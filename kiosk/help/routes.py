@@ -1,0 +1,287 @@
+"""Kiosk help pages (Get help now, quiet word, plan) and the staff side (alerts, flags, lines)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ..auth.access import admin_required, staff_required
+from ..auth.forms import ButtonForm
+from ..center.services import get as get_setting
+from ..clock import to_local, utcnow
+from ..start.confirmation import signed_in_screen
+from ..web import page_or_fragment, polling, wants_fragment
+from . import services
+from .forms import (
+    CrisisLineForm,
+    PlanForm,
+    ProfessionalHelpForm,
+    QuietWordForm,
+    ResolveForm,
+    help_type_choices,
+    how_labels,
+    outcome_labels,
+    when_choices,
+)
+from .plan import REVIEW_STEP, STEPS, navigate
+
+bp = Blueprint("help", __name__, cli_group="help")
+staff_bp = Blueprint("help_staff", __name__, url_prefix="/staff/help")
+
+
+@bp.app_context_processor
+def _help_globals() -> dict[str, Any]:
+    return {"quiet_word_label": quiet_word_label, "help_alert_context": _alert_context}
+
+
+def quiet_word_label() -> str:
+    """The quiet-word tile's wording: the center's own, or the standard neutral one."""
+    custom = get_setting(services.QUIET_WORD_LABEL.key)
+    return str(custom or _("I'd like a quiet word with someone"))
+
+
+# ---- kiosk --------------------------------------------------------------------------------
+
+
+@bp.route("/help")
+def now() -> str:
+    """Get help now: the emergency number first, then the crisis lines with QR codes."""
+    lines = services.lines_for(services.current_country())
+    # An anonymous tally for the day: nothing about who tapped, when exactly, or which tablet.
+    services.count_help_now()
+    cards = [{"line": line, "uri": services.dial_uri(line)} for line in lines]
+    for card in cards:
+        card["qr"] = services.qr_svg(card["uri"]) if card["uri"] else None
+    return render_template("help/now.html", cards=cards, how=how_labels())
+
+
+@bp.route("/quiet-word", methods=["GET", "POST"])
+def quiet_word() -> Response:
+    """Ask for a quiet word; afterwards the kiosk shows the ordinary sign-in screen (P4)."""
+    form = QuietWordForm()
+    if form.validate_on_submit():
+        services.send_quiet_word(form.when.data or "now", form.find_me.data or "")
+        return signed_in_screen()
+    status = 400 if request.method == "POST" else 200
+    return page_or_fragment("help/quiet_word.html", "help/_quiet_word.html", status, form=form)
+
+
+@bp.route("/plan")
+def plan() -> str:
+    """What the plan is, where the idea comes from, and that nothing is kept."""
+    return render_template("help/plan_about.html", form=PlanForm(formdata=None))
+
+
+@bp.route("/plan/step", methods=["POST"])
+def plan_step() -> Response:
+    """Move through the plan. Everything typed comes back in hidden fields of this POST.
+
+    Privacy: the plan is never written to the database, the session cookie, a URL or a log;
+    it exists only in this request and in the page the person is looking at.
+    """
+    form = PlanForm()
+    valid = form.validate_on_submit()
+    if valid:
+        step, view = navigate(form.step.data, request.form.get("go", "next"))
+    else:
+        # Show the first step whose text was refused, with its message.
+        step = next((number for number, item in enumerate(STEPS, 1) if form[item.key].errors),
+                    1)
+        view = "step"
+    if valid and step == 5 and form.prefilled.data != "1":
+        form.professionals.data = form.professionals.data or services.plan_prefill(
+            services.current_country())
+        form.prefilled.data = "1"
+    form.step.data = str(step)
+    qr_codes = []
+    if view == "qr":
+        for item in STEPS:
+            content = (form[item.key].data or "").strip()
+            if content:
+                qr_codes.append((item, services.qr_svg(f"{item.title}\n{content}",
+                                                       str(item.title))))
+    return page_or_fragment("help/plan_step.html", "help/_plan_step.html",
+                            200 if valid else 400, form=form, step=step, steps=STEPS,
+                            view=view, qr_codes=qr_codes, review_step=REVIEW_STEP)
+
+
+# ---- staff --------------------------------------------------------------------------------
+
+
+def _alert_context() -> dict[str, Any]:
+    alerts = services.open_alerts()
+    return {"alerts": alerts, "digest": services.alerts_digest(alerts),
+            "waiting": sum(1 for alert in alerts if alert.acknowledged_by is None),
+            "on_call": get_setting(services.ON_CALL_NUMBER.key),
+            "escalate_minutes": get_setting(services.ESCALATE_MINUTES.key),
+            "outcomes": outcome_labels(), "help_types": dict(help_type_choices()),
+            "whens": dict(when_choices()), "now": utcnow()}
+
+
+@staff_bp.route("/alerts")
+@polling
+@staff_required
+def alerts() -> Response:
+    """The alert region every staff page polls (a poll is not activity: see web.polling)."""
+    context = _alert_context()
+    if wants_fragment() and request.args.get("v") == context["digest"]:
+        # Nothing changed: swap nothing, so screen readers are not told the same thing again.
+        response = Response(status=204)
+        response.vary.add("HX-Request")
+        return response
+    return page_or_fragment("help/alerts.html", "help/_alerts.html", ctx=context)
+
+
+@staff_bp.route("/")
+@staff_required
+def dashboard() -> str:
+    """Open requests, the last day's resolved ones (outcome codes only) and daily counts."""
+    timezone = current_app.config["KIOSK"].timezone
+    context = _alert_context()
+    return render_template("help/dashboard.html", resolved=services.recent_resolved(),
+                           local_time=lambda moment: to_local(moment, timezone)
+                           .strftime("%Y-%m-%d %H:%M"),
+                           counts=services.daily_counts(14), outcomes=outcome_labels(),
+                           open_alerts=context["alerts"])
+
+
+def _kind_or_404(kind: str) -> str:
+    if kind not in services.KINDS:
+        abort(404)
+    return kind
+
+
+@staff_bp.route("/alerts/<kind>/<int:request_id>/acknowledge", methods=["POST"])
+@staff_required
+def acknowledge(kind: str, request_id: int) -> Response:
+    """Claim a request; if someone was quicker, say who."""
+    form = ButtonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        claim = services.acknowledge(_kind_or_404(kind), request_id, current_user.username)
+    except services.RequestNotFound:
+        abort(404)
+    if claim.won:
+        flash(_("You have acknowledged it. Please go now."), "success")
+    else:
+        flash(_("%(name)s has already acknowledged it.", name=claim.by), "info")
+    return redirect(url_for("help_staff.dashboard"), 303)
+
+
+@staff_bp.route("/alerts/<kind>/<int:request_id>/resolve", methods=["POST"])
+@staff_required
+def resolve(kind: str, request_id: int) -> Response | tuple[str, int]:
+    """Close a request with an outcome code (no notes)."""
+    form = ResolveForm()
+    if not form.validate_on_submit():
+        flash(_("Choose an outcome."), "error")
+        return redirect(url_for("help_staff.dashboard"), 303)
+    try:
+        services.resolve(_kind_or_404(kind), request_id, form.outcome.data, current_user.username)
+    except services.RequestNotFound:
+        abort(404)
+    flash(_("Resolved. Thank you."), "success")
+    return redirect(url_for("help_staff.dashboard"), 303)
+
+
+@staff_bp.route("/professional", methods=["GET", "POST"])
+@staff_required
+def professional() -> Response | tuple[str, int]:
+    """A facilitator asks for professional help: room and type, never what was said."""
+    form = ProfessionalHelpForm()
+    if request.method == "GET":
+        # The console may pre-fill its session and room: staff data, never an attendee's.
+        form.room.data = request.args.get("room", "")[:services.ROOM_MAX]
+        session_arg = request.args.get("session", "")
+        form.group_session_id.data = int(session_arg) if session_arg.isdigit() else None
+    if form.validate_on_submit():
+        services.raise_professional_help(form.room.data or "", form.help_type.data,
+                                         current_user.username, form.group_session_id.data)
+        flash(_("Staff have been alerted. Stay with the person if you can."), "success")
+        return redirect(url_for("help_staff.dashboard"), 303)
+    status = 400 if request.method == "POST" else 200
+    return render_template("help/professional.html", form=form), status
+
+
+@staff_bp.route("/lines")
+@admin_required
+def lines() -> str:
+    """Every crisis line of the chosen country (or another), with verification flags."""
+    country = request.args.get("country") or services.current_country()
+    if country not in services.COUNTRIES:
+        abort(404)
+    rows = services.lines_for(country)
+    return render_template("help/lines.html", rows=rows, country=country,
+                           countries=services.COUNTRIES, how=how_labels(),
+                           status={row.id: services.line_status(row) for row in rows},
+                           current=services.current_country(), button_form=ButtonForm())
+
+
+@staff_bp.route("/lines/new", methods=["GET", "POST"])
+@admin_required
+def line_new() -> Response | tuple[str, int]:
+    """Add a crisis line."""
+    form = CrisisLineForm()
+    if request.method == "GET":
+        form.country.data = request.args.get("country") or services.current_country()
+    if form.validate_on_submit():
+        services.save_line(form.values())
+        flash(_("Line added. Check the number, then mark it verified."), "success")
+        return redirect(url_for("help_staff.lines", country=form.country.data), 303)
+    status = 400 if request.method == "POST" else 200
+    return render_template("help/line_form.html", form=form, line=None), status
+
+
+@staff_bp.route("/lines/<int:line_id>", methods=["GET", "POST"])
+@admin_required
+def line_edit(line_id: int) -> Response | tuple[str, int]:
+    """Change a crisis line (a changed number needs verifying again)."""
+    try:
+        line = services.get_line(line_id)
+    except services.LineNotFound:
+        abort(404)
+    form = CrisisLineForm(obj=line)
+    if form.validate_on_submit():
+        services.save_line(form.values(), line_id)
+        flash(_("Line saved."), "success")
+        return redirect(url_for("help_staff.lines", country=form.country.data), 303)
+    status = 400 if request.method == "POST" else 200
+    return render_template("help/line_form.html", form=form, line=line), status
+
+
+@staff_bp.route("/lines/<int:line_id>/verify", methods=["POST"])
+@admin_required
+def line_verify(line_id: int) -> Response:
+    """Mark a line as checked today by this staff member."""
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        country = services.get_line(line_id).country
+        services.verify_line(line_id, current_user.username)
+    except services.LineNotFound:
+        abort(404)
+    flash(_("Marked as verified today."), "success")
+    return redirect(url_for("help_staff.lines", country=country), 303)
+
+
+@staff_bp.route("/lines/<int:line_id>/delete", methods=["POST"])
+@admin_required
+def line_delete(line_id: int) -> Response:
+    """Remove a line."""
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        country = services.get_line(line_id).country
+        services.delete_line(line_id)
+    except services.LineNotFound:
+        abort(404)
+    flash(_("Line removed."), "success")
+    return redirect(url_for("help_staff.lines", country=country), 303)
+
+
+from . import cli  # noqa: E402,F401  (attaches `flask help …` commands to bp)

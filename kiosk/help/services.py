@@ -1,0 +1,415 @@
+"""Help services: crisis lines, discreet requests and their atomic claim, escalation, purge.
+
+Plain functions that take plain values and raise named errors; they know nothing of ``request``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import segno
+from flask import has_request_context
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy import CursorResult, delete, func, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+
+from ..center.services import Setting, get, register
+from ..clock import utcnow
+from ..db import is_sqlite, write_transaction
+from ..extensions import db
+from .models import (
+    CrisisLine,
+    CrisisLineSeed,
+    HelpDailyCount,
+    ProfessionalHelpRequest,
+    QuietWordRequest,
+)
+from .seeds import COUNTRIES, SEEDS
+
+STALE_AFTER = timedelta(days=182)  # "not verified for 6 months"
+HOW_CHOICES = ("call", "text", "chat")
+WHEN_CHOICES = ("now", "after")
+HELP_TYPES = ("clinician", "crisis_team", "emergency", "other")
+OUTCOMES = ("spoke_privately", "referred_clinician", "called_crisis_line", "called_emergency",
+            "not_found", "other")
+KINDS: dict[str, type[QuietWordRequest] | type[ProfessionalHelpRequest]] = {
+    "quiet": QuietWordRequest,
+    "professional": ProfessionalHelpRequest,
+}
+DAILY_KIND = {"quiet": "quiet_word", "professional": "professional_help"}
+FIND_ME_MAX = 60
+ROOM_MAX = 60
+
+def _country_choices() -> list[tuple[str, str]]:
+    # Names are translated for the settings page; the CLI and purge job have no request.
+    if not has_request_context():
+        return [(code, code) for code in COUNTRIES]
+    return [(code, str(name)) for code, name in COUNTRIES.items()]
+
+
+COUNTRY = register(Setting(
+    "help.country", _l("Country for crisis lines"), "US", kind="choice",
+    choices=_country_choices,
+    help=_l("Get help now shows this country's crisis lines and emergency number.")))
+ESCALATE_MINUTES = register(Setting(
+    "help.escalate_minutes", _l("Minutes before an unanswered quiet word escalates"), 3,
+    kind="int", minimum=1, maximum=60))
+ON_CALL_NUMBER = register(Setting(
+    "help.on_call_number", _l("On-call clinician's number"), "",
+    help=_l("Shown on staff pages when a request is not answered in time.")))
+RETENTION_DAYS = register(Setting(
+    "help.retention_days", _l("Days to keep quiet-word and professional-help requests"), 90,
+    kind="int", minimum=1, maximum=3650,
+    help=_l("Older requests are deleted; daily counts and response times are kept.")))
+QUIET_WORD_LABEL = register(Setting(
+    "help.quiet_word_label", _l("Wording of the quiet-word tile"), "",
+    help=_l("Leave empty for the standard wording, \"I'd like a quiet word with someone\". "
+            "Keep it neutral: no words about help or crisis.")))
+
+
+def _rowcount(result: Any) -> int:
+    """Rows an UPDATE or DELETE touched (a CursorResult; typed loosely by SQLAlchemy)."""
+    assert isinstance(result, CursorResult)  # noqa: S101
+    return int(result.rowcount)
+
+
+class LineNotFound(LookupError):
+    """No crisis line with that id."""
+
+
+class RequestNotFound(LookupError):
+    """No open request of that kind and id."""
+
+
+class InvalidChoice(ValueError):
+    """A value is not one of the allowed choices."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The result of pressing "Acknowledge": who holds the request, and whether it was us."""
+
+    won: bool
+    by: str
+
+
+@dataclass(frozen=True)
+class Alert:
+    """An open request as staff pages show it."""
+
+    kind: str
+    id: int
+    created_at: datetime
+    acknowledged_by: str | None
+    escalated: bool
+    when: str = ""
+    find_me: str = ""
+    room: str = ""
+    help_type: str = ""
+    raised_by: str = ""
+
+
+# ---- crisis lines -------------------------------------------------------------------------
+
+
+def current_country() -> str:
+    """The country whose lines the kiosk shows."""
+    return str(get(COUNTRY.key))
+
+
+def ensure_seeded(country: str) -> None:
+    """Load the starter lines for a country once, on first use (a fresh database works)."""
+    if country not in SEEDS or db.session.get(CrisisLineSeed, country) is not None:
+        return
+    try:
+        with write_transaction() as session:
+            if session.get(CrisisLineSeed, country) is not None:
+                return
+            session.add(CrisisLineSeed(country=country))
+            session.flush()
+            for order, entry in enumerate(SEEDS[country]):
+                session.add(CrisisLine(country=country, sort_order=order * 10, **entry))
+    except IntegrityError:
+        # Another tablet seeded the same country at the same moment; its rows are there.
+        db.session.rollback()
+
+
+def lines_for(country: str) -> list[CrisisLine]:
+    """A country's lines: the emergency number first, then in the staff's order."""
+    ensure_seeded(country)
+    return list(db.session.scalars(
+        select(CrisisLine).where(CrisisLine.country == country)
+        .order_by(CrisisLine.is_emergency.desc(), CrisisLine.sort_order, CrisisLine.id)))
+
+
+def line_status(line: CrisisLine, now: datetime | None = None) -> str:
+    """unverified ("verify locally"), stale (over 6 months) or current."""
+    if line.verified_at is None:
+        return "unverified"
+    if (now or utcnow()) - line.verified_at > STALE_AFTER:
+        return "stale"
+    return "current"
+
+
+def get_line(line_id: int) -> CrisisLine:
+    """One line; raises LineNotFound."""
+    line = db.session.get(CrisisLine, line_id)
+    if line is None:
+        raise LineNotFound(line_id)
+    return line
+
+
+LINE_FIELDS = ("country", "name", "number", "how", "text_keyword", "hours", "languages", "notes",
+               "is_emergency", "sort_order")
+
+
+def save_line(values: dict[str, Any], line_id: int | None = None) -> int:
+    """Create or change a line; editing the number or how it works clears its verification."""
+    if values["how"] not in HOW_CHOICES or values["country"] not in COUNTRIES:
+        raise InvalidChoice(values["how"])
+    with write_transaction() as session:
+        if line_id is None:
+            line = CrisisLine(**{key: values[key] for key in LINE_FIELDS})
+            session.add(line)
+            session.flush()
+            return int(line.id)
+        existing = session.get(CrisisLine, line_id)
+        if existing is None:
+            raise LineNotFound(line_id)
+        line = existing
+        if (line.number, line.how, line.text_keyword) != (
+                values["number"], values["how"], values["text_keyword"]):
+            line.verified_at = None
+            line.verified_by = None
+        for key in LINE_FIELDS:
+            setattr(line, key, values[key])
+        return int(line.id)
+
+
+def verify_line(line_id: int, by: str) -> None:
+    """Record that a staff member checked the line today."""
+    with write_transaction() as session:
+        line = session.get(CrisisLine, line_id)
+        if line is None:
+            raise LineNotFound(line_id)
+        line.verified_at = utcnow()
+        line.verified_by = by
+
+
+def delete_line(line_id: int) -> None:
+    """Remove a line for good."""
+    with write_transaction() as session:
+        if _rowcount(session.execute(delete(CrisisLine).where(CrisisLine.id == line_id))) == 0:
+            raise LineNotFound(line_id)
+
+
+def dial_uri(line: CrisisLine) -> str | None:
+    """What a phone should open for this line: tel:, sms: (with its keyword) or a chat address."""
+    if line.how == "chat":
+        return line.number if line.number.startswith("https://") else None
+    digits = re.sub(r"[^0-9+]", "", line.number)
+    if not digits:
+        return None
+    if line.how == "text":
+        return f"sms:{digits}" + (f"?body={line.text_keyword}" if line.text_keyword else "")
+    return f"tel:{digits}"
+
+
+def qr_svg(content: str, label: str = "") -> Markup:
+    """An inline SVG QR code (drawn here, so nothing is fetched; no style attributes for CSP)."""
+    code = segno.make(content, error="m")
+    svg = code.svg_inline(scale=5, dark="#000", light="#fff")
+    attrs = f'role="img" aria-label="{Markup.escape(label)}"' if label else 'aria-hidden="true"'
+    return Markup(svg.replace("<svg ", f"<svg {attrs} focusable=\"false\" ", 1))  # noqa: S704
+
+
+def plan_prefill(country: str) -> str:
+    """Step 5 of the plan starts from the crisis list (the person may change it)."""
+    lines = []
+    for line in lines_for(country):
+        how = {"call": _l("call"), "text": _l("text"), "chat": _l("chat")}[line.how]
+        keyword = f" ({line.text_keyword})" if line.text_keyword else ""
+        lines.append(f"{line.name}: {how} {line.number}{keyword}")
+    return "\n".join(lines)
+
+
+# ---- anonymous counts ---------------------------------------------------------------------
+
+
+def _bump(session: Any, kind: str, requests: int = 0, acknowledged: int = 0,
+          seconds: int = 0) -> None:
+    """Add to today's anonymous count for a kind (an upsert, safe with two writers)."""
+    insert = sqlite_insert if is_sqlite() else pg_insert
+    table = HelpDailyCount.__table__
+    statement = insert(table).values(day=utcnow().date(), kind=kind, requests=requests,
+                                     acknowledged=acknowledged, response_seconds_total=seconds)
+    statement = statement.on_conflict_do_update(
+        index_elements=["day", "kind"],
+        set_={"requests": table.c.requests + requests,
+              "acknowledged": table.c.acknowledged + acknowledged,
+              "response_seconds_total": table.c.response_seconds_total + seconds})
+    session.execute(statement)
+
+
+def count_help_now() -> None:
+    """Someone opened Get help now: one more for today, nothing about who or which tablet."""
+    with write_transaction() as session:
+        _bump(session, "help_now", requests=1)
+
+
+def daily_counts(days: int = 30) -> list[HelpDailyCount]:
+    """The last days' counts, newest first."""
+    since = utcnow().date() - timedelta(days=days)
+    return list(db.session.scalars(select(HelpDailyCount).where(HelpDailyCount.day >= since)
+                                   .order_by(HelpDailyCount.day.desc(), HelpDailyCount.kind)))
+
+
+# ---- requests -----------------------------------------------------------------------------
+
+
+def send_quiet_word(when: str, find_me: str, group_session_id: int | None = None) -> None:
+    """Store a quiet-word request for staff (returns nothing the kiosk could show)."""
+    if when not in WHEN_CHOICES:
+        raise InvalidChoice(when)
+    with write_transaction() as session:
+        session.add(QuietWordRequest(timing=when, find_me=find_me.strip()[:FIND_ME_MAX],
+                                     group_session_id=group_session_id))
+        _bump(session, DAILY_KIND["quiet"], requests=1)
+
+
+def raise_professional_help(room: str, help_type: str, by: str,
+                            group_session_id: int | None = None) -> int:
+    """A facilitator flags that professional help is needed; returns the request id."""
+    if help_type not in HELP_TYPES:
+        raise InvalidChoice(help_type)
+    with write_transaction() as session:
+        flag = ProfessionalHelpRequest(room=room.strip()[:ROOM_MAX], help_type=help_type,
+                                       raised_by=by, group_session_id=group_session_id)
+        session.add(flag)
+        _bump(session, DAILY_KIND["professional"], requests=1)
+        session.flush()
+        return int(flag.id)
+
+
+def _model(kind: str) -> type[QuietWordRequest] | type[ProfessionalHelpRequest]:
+    try:
+        return KINDS[kind]
+    except KeyError as exc:
+        raise RequestNotFound(kind) from exc
+
+
+def acknowledge(kind: str, request_id: int, by: str) -> Claim:
+    """Claim a request: exactly one of several staff pressing at once wins.
+
+    The claim is one conditional UPDATE (``WHERE acknowledged_by IS NULL``); its row count says
+    whether this call won. Whoever lost reads back who holds it.
+    """
+    model = _model(kind)
+    now = utcnow()
+    with write_transaction() as session:
+        result = session.execute(
+            update(model).where(model.id == request_id, model.acknowledged_by.is_(None))
+            .values(acknowledged_by=by, acknowledged_at=now)
+            .execution_options(synchronize_session=False))
+        if _rowcount(result) == 1:
+            created = session.scalar(select(model.created_at).where(model.id == request_id))
+            seconds = int((now - created).total_seconds()) if created else 0
+            _bump(session, DAILY_KIND[kind], acknowledged=1, seconds=max(seconds, 0))
+            return Claim(won=True, by=by)
+        holder = session.scalar(select(model.acknowledged_by).where(model.id == request_id))
+    if holder is None:
+        raise RequestNotFound(request_id)
+    return Claim(won=False, by=holder)
+
+
+def resolve(kind: str, request_id: int, outcome: str, by: str) -> None:
+    """Close a request with an outcome code only (no notes about what was said)."""
+    if outcome not in OUTCOMES:
+        raise InvalidChoice(outcome)
+    model = _model(kind)
+    now = utcnow()
+    with write_transaction() as session:
+        created = session.scalar(select(model.created_at).where(model.id == request_id))
+        if created is None:
+            raise RequestNotFound(request_id)
+        # Resolving an unclaimed request claims it too, so its response time is counted.
+        claimed = _rowcount(session.execute(
+            update(model).where(model.id == request_id, model.acknowledged_by.is_(None))
+            .values(acknowledged_by=by, acknowledged_at=now)
+            .execution_options(synchronize_session=False)))
+        if claimed:
+            seconds = max(int((now - created).total_seconds()), 0)
+            _bump(session, DAILY_KIND[kind], acknowledged=1, seconds=seconds)
+        done = _rowcount(session.execute(
+            update(model).where(model.id == request_id, model.resolved_at.is_(None))
+            .values(resolved_at=now, resolved_by=by, outcome=outcome)
+            .execution_options(synchronize_session=False)))
+        if not done:
+            raise RequestNotFound(request_id)
+
+
+def open_alerts(now: datetime | None = None) -> list[Alert]:
+    """Every unresolved request, oldest first, with escalation worked out from the setting."""
+    now = now or utcnow()
+    cutoff = now - timedelta(minutes=int(get(ESCALATE_MINUTES.key)))
+    alerts: list[Alert] = []
+    for row in db.session.scalars(select(QuietWordRequest)
+                                  .where(QuietWordRequest.resolved_at.is_(None))):
+        alerts.append(Alert("quiet", row.id, row.created_at, row.acknowledged_by,
+                            row.acknowledged_by is None and row.created_at <= cutoff,
+                            when=row.timing, find_me=row.find_me))
+    for flag in db.session.scalars(select(ProfessionalHelpRequest)
+                                   .where(ProfessionalHelpRequest.resolved_at.is_(None))):
+        alerts.append(Alert("professional", flag.id, flag.created_at, flag.acknowledged_by,
+                            flag.acknowledged_by is None and flag.created_at <= cutoff,
+                            room=flag.room, help_type=flag.help_type, raised_by=flag.raised_by))
+    return sorted(alerts, key=lambda alert: alert.created_at)
+
+
+def recent_resolved(hours: int = 24) -> list[Any]:
+    """Requests resolved in the last hours (outcome codes only), newest first."""
+    since = utcnow() - timedelta(hours=hours)
+    rows: list[Any] = []
+    for model in KINDS.values():
+        rows += db.session.scalars(select(model).where(model.resolved_at >= since))
+    return sorted(rows, key=lambda row: row.resolved_at, reverse=True)
+
+
+def alerts_digest(alerts: list[Alert]) -> str:
+    """A short fingerprint of what the alert region shows, so an unchanged poll swaps nothing."""
+    state = "|".join(f"{a.kind}:{a.id}:{a.acknowledged_by}:{a.escalated}" for a in alerts)
+    return hashlib.sha256(state.encode()).hexdigest()[:16]
+
+
+def purge(now: datetime | None = None) -> int:
+    """Delete requests older than the retention period; returns how many rows went.
+
+    Daily counts and response times were added to HelpDailyCount as requests came and were
+    acknowledged, so reports keep them. On SQLite, secure_delete overwrites the freed pages and
+    a checkpoint moves the change out of the WAL, so the words are really gone from the files.
+    """
+    cutoff = (now or utcnow()) - timedelta(days=int(get(RETENTION_DAYS.key)))
+    removed = 0
+    with write_transaction() as session:
+        if is_sqlite():
+            session.execute(text("PRAGMA secure_delete=ON"))
+        for model in KINDS.values():
+            removed += _rowcount(session.execute(delete(model).where(model.created_at < cutoff)))
+    if is_sqlite():
+        db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        db.session.commit()
+    return removed
+
+
+def open_count() -> int:
+    """How many requests are waiting (for the staff home card)."""
+    return sum(db.session.scalar(select(func.count()).select_from(model)
+                                 .where(model.resolved_at.is_(None))) or 0
+               for model in KINDS.values())

@@ -1,0 +1,244 @@
+"""Staff alerts: polled on every staff page, claimed atomically, escalated, resolved by code."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from kiosk import clock
+from kiosk.center import services as center
+from kiosk.extensions import db
+from kiosk.help import services
+from kiosk.help.models import HelpDailyCount, ProfessionalHelpRequest, QuietWordRequest
+from tests.conftest import Staff, post_form
+
+HX = {"HX-Request": "true"}
+
+
+def _quiet(app: Flask, find_me: str = "blue jacket") -> int:
+    with app.app_context():
+        services.send_quiet_word("now", find_me)
+        return int(db.session.scalars(select(QuietWordRequest.id)
+                                      .order_by(QuietWordRequest.id.desc())).first() or 0)
+
+
+def test_every_staff_page_polls_the_alert_region(facilitator_client: FlaskClient) -> None:
+    page = facilitator_client.get("/staff/").get_data(as_text=True)
+    assert 'hx-get="/staff/help/alerts?v=' in page and 'hx-trigger="every 3s"' in page
+    assert 'role="status" aria-live="polite"' in page
+    assert "autofocus" not in page[page.index('id="help-alerts-live"'):][:400]
+
+
+def test_the_login_page_does_not_poll(client: FlaskClient) -> None:
+    assert "/staff/help/alerts" not in client.get("/staff/login").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "fragment"])
+def test_a_new_quiet_word_shows_in_the_poll(facilitator_client: FlaskClient, app: Flask,
+                                            headers: dict[str, str]) -> None:
+    _quiet(app)
+    response = facilitator_client.get("/staff/help/alerts", headers=headers)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Quiet word" in body and "blue jacket" in body and "Acknowledge" in body
+    assert ("<html" in body) is (headers == {})
+    assert response.headers["Vary"].count("HX-Request") == 1
+
+
+def test_an_unchanged_poll_swaps_nothing(facilitator_client: FlaskClient, app: Flask) -> None:
+    _quiet(app)
+    body = facilitator_client.get("/staff/help/alerts", headers=HX).get_data(as_text=True)
+    digest = body.split("/staff/help/alerts?v=")[1].split('"')[0]
+    assert facilitator_client.get(f"/staff/help/alerts?v={digest}", headers=HX).status_code == 204
+    _quiet(app, "by the window")
+    changed = facilitator_client.get(f"/staff/help/alerts?v={digest}", headers=HX)
+    assert changed.status_code == 200 and "by the window" in changed.get_data(as_text=True)
+
+
+def test_anonymous_polls_are_sent_to_login(client: FlaskClient, app: Flask) -> None:
+    _quiet(app)
+    response = client.get("/staff/help/alerts", headers=HX)
+    assert response.headers.get("HX-Redirect") == "/staff/login"
+    assert "blue jacket" not in response.get_data(as_text=True)
+
+
+def test_acknowledge_then_the_second_person_sees_who(staff: Staff, app: Flask) -> None:
+    request_id = _quiet(app)
+    first = staff.client_for("facilitator", "ana")
+    second = staff.client_for("facilitator", "ben")
+    url = f"/staff/help/alerts/quiet/{request_id}/acknowledge"
+    assert post_form(first, url, page="/staff/help/").status_code == 303
+    assert "You have acknowledged it" in first.get("/staff/help/").get_data(as_text=True)
+    post_form(second, url, page="/staff/help/")
+    assert "ana has already acknowledged it." in second.get("/staff/help/").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(QuietWordRequest, request_id).acknowledged_by == "ana"
+
+
+def test_two_simultaneous_acknowledgements_exactly_one_wins(app: Flask) -> None:
+    request_id = _quiet(app)
+    names = [f"staff-{n}" for n in range(6)]
+    barrier = threading.Barrier(len(names))
+    results: dict[str, Any] = {}
+
+    def press(name: str) -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                results[name] = services.acknowledge("quiet", request_id, name)
+            except Exception as exc:  # the test reports any failure below
+                results[name] = exc
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=press, args=(name,)) for name in names]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    winners = [name for name, claim in results.items() if getattr(claim, "won", False)]
+    assert len(results) == len(names), results
+    assert len(winners) == 1, results
+    assert all(claim.by == winners[0] for claim in results.values()), results
+    with app.app_context():
+        assert db.session.get(QuietWordRequest, request_id).acknowledged_by == winners[0]
+        (count,) = db.session.scalars(select(HelpDailyCount)).all()
+        assert (count.requests, count.acknowledged) == (1, 1)
+
+
+def test_unacknowledged_request_escalates_after_the_configured_minutes(
+        facilitator_client: FlaskClient, app: Flask) -> None:
+    with app.app_context():
+        center.save({"help.escalate_minutes": "5", "help.on_call_number": "555-0142"}, "admin")
+    _quiet(app)
+    clock.advance(4 * 60 + 50)
+    body = facilitator_client.get("/staff/help/alerts", headers=HX).get_data(as_text=True)
+    assert "help-alert-escalated" not in body and "555-0142" not in body
+    clock.advance(20)
+    body = facilitator_client.get("/staff/help/alerts", headers=HX).get_data(as_text=True)
+    assert "help-alert-escalated" in body
+    assert "On-call clinician: 555-0142" in body
+
+
+def test_default_escalation_is_three_minutes_and_acknowledging_stops_it(app: Flask) -> None:
+    request_id = _quiet(app)
+    with app.app_context():
+        clock.advance(3 * 60 + 1)
+        (alert,) = services.open_alerts()
+        assert alert.escalated
+        services.acknowledge("quiet", request_id, "ana")
+        (alert,) = services.open_alerts()
+        assert not alert.escalated
+
+
+def test_resolve_with_an_outcome_code(facilitator_client: FlaskClient, app: Flask) -> None:
+    request_id = _quiet(app)
+    clock.advance(90)
+    response = post_form(facilitator_client, f"/staff/help/alerts/quiet/{request_id}/resolve",
+                         {"outcome": "spoke_privately"}, page="/staff/help/")
+    assert response.status_code == 303
+    with app.app_context():
+        row = db.session.get(QuietWordRequest, request_id)
+        assert (row.outcome, row.acknowledged_by) == ("spoke_privately", "facilitator")
+        count = db.session.scalars(select(HelpDailyCount)).one()
+        assert count.acknowledged == 1 and 89 <= count.response_seconds_total <= 95
+        assert services.open_alerts() == []
+    page = facilitator_client.get("/staff/help/").get_data(as_text=True)
+    assert "Spoke privately" in page
+
+
+@pytest.mark.parametrize("outcome", ["", "gave advice", "spoke_privately; drop table"])
+def test_resolve_refuses_unknown_outcomes(facilitator_client: FlaskClient, app: Flask,
+                                          outcome: str) -> None:
+    request_id = _quiet(app)
+    response = post_form(facilitator_client, f"/staff/help/alerts/quiet/{request_id}/resolve",
+                         {"outcome": outcome}, page="/staff/help/")
+    assert response.status_code == 303
+    assert "Choose an outcome." in facilitator_client.get("/staff/help/").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(QuietWordRequest, request_id).resolved_at is None
+
+
+@pytest.mark.parametrize(("url", "status"), [
+    ("/staff/help/alerts/quiet/999/acknowledge", 404),
+    ("/staff/help/alerts/nope/1/acknowledge", 404),
+    ("/staff/help/alerts/quiet/999/resolve", 404),
+])
+def test_unknown_requests_are_404(facilitator_client: FlaskClient, url: str, status: int) -> None:
+    response = post_form(facilitator_client, url, {"outcome": "other"}, page="/staff/help/")
+    assert response.status_code == status
+
+
+def test_resolving_twice_is_refused(facilitator_client: FlaskClient, app: Flask) -> None:
+    request_id = _quiet(app)
+    url = f"/staff/help/alerts/quiet/{request_id}/resolve"
+    assert post_form(facilitator_client, url, {"outcome": "other"},
+                     page="/staff/help/").status_code == 303
+    assert post_form(facilitator_client, url, {"outcome": "other"},
+                     page="/staff/help/").status_code == 404
+
+
+def test_a_facilitator_raises_professional_help(facilitator_client: FlaskClient, app: Flask,
+                                                staff: Staff) -> None:
+    response = post_form(facilitator_client, "/staff/help/professional",
+                         {"room": "Room 2", "help_type": "clinician"})
+    assert response.status_code == 303
+    other = staff.client_for("admin", "coordinator")
+    body = other.get("/staff/help/alerts", headers=HX).get_data(as_text=True)
+    assert "Professional help needed" in body and "Room 2" in body
+    assert "raised by facilitator" in body
+    with app.app_context():
+        flag = db.session.scalars(select(ProfessionalHelpRequest)).one()
+        assert (flag.help_type, flag.group_session_id) == ("clinician", None)
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"room": "x" * 61, "help_type": "clinician"}, "Field cannot be longer than 60 characters."),
+    ({"room": "2", "help_type": "exorcist"}, "Not a valid choice"),
+])
+def test_bad_professional_help_input(facilitator_client: FlaskClient, app: Flask,
+                                     data: dict[str, str], message: str) -> None:
+    response = post_form(facilitator_client, "/staff/help/professional", data)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(ProfessionalHelpRequest)).all() == []
+
+
+def test_polling_does_not_keep_a_staff_session_alive(app: Flask, staff: Staff) -> None:
+    client = staff.client_for("facilitator", "idle-fac")
+    for _ in range(4):
+        clock.advance(10 * 60)
+        client.get("/staff/help/alerts", headers=HX)
+    response = client.get("/staff/help/alerts", headers=HX)
+    assert response.headers.get("HX-Redirect") == "/staff/login"
+
+
+def test_the_console_can_link_professional_help_to_its_session(
+        facilitator_client: FlaskClient, app: Flask) -> None:
+    url = "/staff/help/professional?session=42&room=Garden%20room"
+    page = facilitator_client.get(url).get_data(as_text=True)
+    assert 'value="Garden room"' in page and 'value="42"' in page
+    response = post_form(facilitator_client, "/staff/help/professional",
+                         {"room": "Garden room", "help_type": "crisis_team",
+                          "group_session_id": "42"}, page=url)
+    assert response.status_code == 303
+    with app.app_context():
+        flag = db.session.scalars(select(ProfessionalHelpRequest)).one()
+        assert (flag.room, flag.group_session_id) == ("Garden room", 42)
+
+
+@pytest.mark.parametrize("session", ["0", "-3", "abc"])
+def test_a_bad_session_id_is_refused(facilitator_client: FlaskClient, app: Flask,
+                                     session: str) -> None:
+    response = post_form(facilitator_client, "/staff/help/professional",
+                         {"help_type": "other", "group_session_id": session})
+    assert response.status_code == 400
+    assert "That group session is not valid." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(ProfessionalHelpRequest)).all() == []

@@ -1,0 +1,142 @@
+"""The quiet word: sent from the kiosk, ends on the very same screen as an ordinary sign-in (P4)."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from flask import Flask, template_rendered
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from kiosk.extensions import db
+from kiosk.help.models import QuietWordRequest
+from kiosk.start.confirmation import signed_in_screen
+from tests.conftest import csrf_from
+from tests.help.conftest import snapshot
+
+HX = {"HX-Request": "true"}
+
+
+@contextmanager
+def templates_used(app: Flask) -> Iterator[list[str]]:
+    names: list[str] = []
+
+    def record(_sender: Any, template: Any, **_extra: Any) -> None:
+        names.append(template.name)
+
+    template_rendered.connect(record, app)
+    try:
+        yield names
+    finally:
+        template_rendered.disconnect(record, app)
+
+
+def _ordinary(app: Flask, headers: dict[str, str] | None = None) -> tuple[int, str, list[str]]:
+    """What an ordinary sign-in ends with: kiosk.start.confirmation.signed_in_screen()."""
+    with templates_used(app) as names, app.test_request_context("/", headers=headers or {}):
+        response = signed_in_screen()
+        return response.status_code, response.get_data(as_text=True), list(names)
+
+
+def _send(client: FlaskClient, headers: dict[str, str] | None = None, **data: str) -> Any:
+    token = csrf_from(client.get("/quiet-word").get_data(as_text=True))
+    return client.post("/quiet-word", data={"csrf_token": token, **data}, headers=headers or {})
+
+
+def _main(html: str) -> str:
+    return html[html.index("<main"):html.index("</main>")] if "<main" in html else html
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "fragment"])
+def test_the_quiet_word_ends_on_the_ordinary_sign_in_screen(
+        client: FlaskClient, app: Flask, headers: dict[str, str]) -> None:
+    status, ordinary, ordinary_templates = _ordinary(app, headers)
+    token = csrf_from(client.get("/quiet-word").get_data(as_text=True))
+    with templates_used(app) as names:
+        response = client.post("/quiet-word", headers=headers, data={
+            "csrf_token": token, "when": "after", "find_me": "blue jacket"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == status == 200
+    # The same templates, in the same order (the layouts included), as the ordinary screen.
+    assert names == ordinary_templates
+    assert abs(len(body) - len(ordinary)) <= 0.05 * len(ordinary)
+    assert _main(body) == _main(ordinary)
+    words = _main(body).lower()
+    for word in ("help", "crisis", "talk", "request", "sent", "blue jacket"):
+        assert word not in words.replace('href="/quiet-word"', "")
+    with app.app_context():
+        row = db.session.scalars(select(QuietWordRequest)).one()
+        assert (row.timing, row.find_me) == ("after", "blue jacket")
+
+
+def test_timing_is_similar_to_the_ordinary_screen(client: FlaskClient, app: Flask) -> None:
+    token = csrf_from(client.get("/quiet-word").get_data(as_text=True))
+    quiet, ordinary = [], []
+    for _ in range(25):
+        start = time.perf_counter()
+        client.post("/quiet-word", data={"csrf_token": token})
+        quiet.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        _ordinary(app)
+        ordinary.append(time.perf_counter() - start)
+    # Loose on purpose (a shared CI machine): the write must not make it noticeably slower.
+    assert statistics.median(quiet) < 3 * statistics.median(ordinary) + 0.02
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "fragment"])
+def test_the_quiet_word_screen(client: FlaskClient, headers: dict[str, str]) -> None:
+    response = client.get("/quiet-word", headers=headers)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "I&#39;d like a quiet word with someone" in body
+    assert "look just like an ordinary sign-in" in body
+    assert ("<html" in body) is (headers == {})
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"when": "tomorrow"}, "Not a valid choice"),
+    ({"find_me": "x" * 61}, "Please keep it short: a few words."),
+])
+def test_bad_input_gets_a_message_and_stores_nothing(
+        client: FlaskClient, app: Flask, data: dict[str, str], message: str) -> None:
+    client.get("/quiet-word")
+    before = snapshot(app)
+    response = _send(client, **data)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert snapshot(app) == before
+
+
+def test_a_missing_csrf_token_goes_back_to_the_start_and_stores_nothing(
+        client: FlaskClient, app: Flask) -> None:
+    before = snapshot(app)
+    response = client.post("/quiet-word", data={"when": "now"})
+    assert response.status_code == 303
+    assert snapshot(app) == before
+
+
+def test_sending_with_nothing_chosen_is_fine(client: FlaskClient, app: Flask) -> None:
+    assert _send(client).status_code == 200
+    with app.app_context():
+        row = db.session.scalars(select(QuietWordRequest)).one()
+        assert (row.timing, row.find_me, row.group_session_id) == ("now", "", None)
+
+
+def test_the_tile_is_on_the_start_screen_and_on_the_confirmation(
+        client: FlaskClient, app: Flask) -> None:
+    assert 'href="/quiet-word"' in client.get("/").get_data(as_text=True)
+    assert 'href="/quiet-word"' in _ordinary(app)[1]
+
+
+def test_staff_can_change_the_tile_wording(client: FlaskClient, app: Flask) -> None:
+    from kiosk.center import services as center
+
+    with app.app_context():
+        center.save({"help.quiet_word_label": "Have a word"}, "admin")
+    assert ">Have a word</a>" in client.get("/").get_data(as_text=True)
+    assert ">Have a word</a>" in _ordinary(app)[1]
