@@ -87,10 +87,15 @@ def init_blueprints(app: Flask) -> None:
     from .auth.routes import bp as auth_bp
     from .center.routes import bp as center_bp
     from .health.routes import bp as health_bp
+    from .sessions.cli import init_cli as init_sessions_cli
+    from .sessions.routes import bp as sessions_bp
+    from .signin.routes import init_signin
     from .start.routes import bp as start_bp
 
-    for blueprint in (start_bp, auth_bp, admin_bp, center_bp, health_bp):
+    for blueprint in (start_bp, auth_bp, admin_bp, center_bp, health_bp, sessions_bp):
         app.register_blueprint(blueprint)
+    init_signin(app)
+    init_sessions_cli(app)
 
 
 def init_templates(app: Flask) -> None:

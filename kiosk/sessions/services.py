@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -344,15 +345,15 @@ def neutralize(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def attendance_csv(row: GroupSession, entries: Roster, tz: str, labels: dict[str, str]) -> str:
+def attendance_csv(row: GroupSession, entries: Roster, tz: str, headers: list[str],
+                   guest_label: Callable[[int], str]) -> str:
     """The attendance as RFC 4180 CSV (CRLF, quoted where needed), formula-safe, never codes."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     starts = clock.to_local(row.starts_at, tz)
-    writer.writerow([labels["session"], labels["date"], labels["entry"], labels["first_time"],
-                     labels["returning"]])
+    writer.writerow([neutralize(h) for h in headers])
     for entry in entries.entries:
-        label = entry.name if entry.name else labels["guest"] % entry.guest_number
+        label = entry.name if entry.name else guest_label(entry.guest_number or 0)
         writer.writerow([neutralize(row.title), starts.strftime("%Y-%m-%d %H:%M"),
                          neutralize(label), "1" if entry.first_time else "0",
                          "1" if entry.returning else "0"])
