@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from ..signin import services as signin_services
 from . import services
 
 
 @click.command("purge")
+@with_appcontext
 def purge_command() -> None:
     """Blank sign-in names older than 30 days and forget visitor codes unused for 12 months."""
     names = services.purge_names()

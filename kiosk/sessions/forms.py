@@ -71,7 +71,12 @@ class SessionForm(FlaskForm):
 class CancelForm(FlaskForm):
     """Cancel one session or the rest of its series."""
 
-    scope = RadioField(_l("Cancel"), default="one", choices=[("one", ""), ("series", "")])
+    scope = RadioField(_l("Cancel"), default="one", choices=[])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.scope.choices = [("one", str(_l("Only this session"))),
+                              ("series", str(_l("This and later sessions of the series")))]
 
 
 class WalkInForm(FlaskForm):

@@ -124,12 +124,14 @@ def update_session(session_id: str, details: SessionDetails, tz: str,
             targets = list(session.scalars(
                 select(GroupSession).where(GroupSession.series_id == row.series_id,
                                            GroupSession.starts_at >= row.starts_at)))
-        old_local = clock.to_local(row.starts_at, tz).replace(tzinfo=None)
-        shift = details.starts_local - old_local
+        old_day = clock.to_local(row.starts_at, tz).date()
+        day_shift = details.starts_local.date() - old_day
         duration = details.ends_local - details.starts_local
         for target in targets:
-            # Each occurrence keeps its own date; the change of time and length carries over.
-            start_local = clock.to_local(target.starts_at, tz).replace(tzinfo=None) + shift
+            # Each occurrence keeps its own date (moved by as many days as the edited one) and
+            # takes the new time of day and length.
+            target_day = clock.to_local(target.starts_at, tz).date() + day_shift
+            start_local = datetime.combine(target_day, details.starts_local.time())
             target.starts_at = clock.to_utc(start_local, tz)
             target.ends_at = clock.to_utc(start_local + duration, tz)
             _apply(target, details)
