@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import threading
-from itertools import pairwise
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from flask import Flask
