@@ -14,7 +14,7 @@ from flask import Flask
 from sqlalchemy import func, select, text
 
 from kiosk import clock
-from kiosk.db import is_sqlite
+from kiosk.db import is_sqlite, write_transaction
 from kiosk.extensions import db
 from kiosk.sessions import services
 from kiosk.sessions.models import GroupSession, SignIn
@@ -163,6 +163,10 @@ def test_csv_neutralizes_formulas_and_round_trips(app_ctx: Flask) -> None:
              "\tTab", "Plain"]
     for index, name in enumerate(names):
         services.record_signin(group.id, form_token=f"t{index}", name=name)
+    # The kiosk folds a name onto one line; a row written some other way (an import, a future
+    # form) may still hold a newline, and the export must carry it intact.
+    with write_transaction() as session:
+        session.add(SignIn(session_id=group.id, name="Multi\nline, \"quoted\"", source="staff"))
     body = services.attendance_csv(group, services.roster(group.id), TZ,
                                    ["Session", "Date", "Name", "First", "Returning"],
                                    lambda n: f"Guest {n}")
@@ -173,7 +177,7 @@ def test_csv_neutralizes_formulas_and_round_trips(app_ctx: Flask) -> None:
     # clean_name folds whitespace (a name is one line); the rest survive exactly, formulas
     # behind an apostrophe.
     assert got == {"'=HYPERLINK(\"x\")", 'Say "hi", friend', "two lines", "'+1", "'-2",
-                   "'@SUM(A1)", "Tab", "Plain"}
+                   "'@SUM(A1)", "Tab", "Plain", 'Multi\nline, "quoted"'}
     assert all(row[0] == "'=cmd|' /C calc'!A0" for row in rows[1:])
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r"))
                    for row in rows for cell in row)
