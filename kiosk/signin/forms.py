@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, StringField
+from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
 # The kiosk must never offer what an earlier visitor typed (PRODUCT principle 2).
@@ -36,12 +36,3 @@ class EnrollForm(FlaskForm):
 
     name = StringField(_l("Kiosk name"), validators=[DataRequired(), Length(max=60)],
                        render_kw={"autocomplete": "off", "placeholder": _l("e.g. Lobby tablet")})
-
-
-class LeaveForm(FlaskForm):
-    """A staff member's password, to take a browser out of kiosk mode."""
-
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)],
-                           render_kw=NO_MEMORY)
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)],
-                             render_kw={"autocomplete": "off"})

@@ -34,7 +34,7 @@ from ..sessions.models import GroupSession, Visit
 from ..start.confirmation import signed_in_screen
 from ..web import is_staff_path, page_or_fragment
 from . import services
-from .forms import EnrollForm, LeaveForm, StepForm
+from .forms import EnrollForm, StepForm
 
 bp = Blueprint("signin", __name__, url_prefix="/signin")
 kiosks_bp = Blueprint("kiosks", __name__, url_prefix="/staff/kiosks")
@@ -207,34 +207,20 @@ def _signin_globals() -> dict[str, Any]:
 
 
 @bp.route("/kiosk-mode", methods=["GET", "POST"])
-def leave() -> Response | str | tuple[str, int]:
-    """A staff member types their password to take this browser out of kiosk mode."""
+def leave() -> Response | str:
+    """Take this browser out of kiosk mode: needs a staff member logged in on it."""
     device = g.get("kiosk")
-    form = LeaveForm()
-    if device is None:
-        if request.method == "POST":
-            return redirect(url_for("start.index"), 303)
-        return render_template("signin/leave.html", form=None, device=None)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            auth_services.authenticate(form.username.data or "", form.password.data or "")
-        except auth_services.LoginThrottled:
-            flash(_("Too many tries for this account. Please wait a minute and try again."),
-                  "error")
-            status = 429
-        except auth_services.LoginFailed:
-            flash(_("That username and password do not match."), "error")
-            status = 401
-        else:
-            services.revoke_kiosk(device.id)
-            response = redirect(url_for("auth.login"), 303)
-            response.delete_cookie(KIOSK_COOKIE, path="/")
-            flash(_("This browser is no longer a kiosk."), "success")
-            return response
-    elif request.method == "POST":
-        status = 400
-    return render_template("signin/leave.html", form=form, device=device), status
+    if request.method == "GET":
+        return render_template("signin/leave.html", device=device, form=ButtonForm())
+    if device is None or not ButtonForm().validate_on_submit():
+        return redirect(url_for("start.index"), 303)
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=url_for("signin.leave")), 303)
+    services.revoke_kiosk(device.id)
+    response = redirect(url_for("auth.home"), 303)
+    response.delete_cookie(KIOSK_COOKIE, path="/")
+    flash(_("This browser is no longer a kiosk."), "success")
+    return response
 
 
 # ---- enrollment (admins) -------------------------------------------------------------------
@@ -292,8 +278,9 @@ def _kiosk_gate() -> Response | None:
     if device.last_seen_at is None or (now - device.last_seen_at).total_seconds() > 60:
         services.touch_kiosk(device.id, now)
     if is_staff_path(request.path) and request.endpoint not in KIOSK_ALLOWED_STAFF_ENDPOINTS:
-        # No staff data, whatever the URL, whoever may be logged in on this browser.
-        target = url_for("start.index")
+        # No staff data, whatever the URL, whoever may be logged in on this browser. A staff
+        # member who just logged in here lands on the page that takes it out of kiosk mode.
+        target = url_for("signin.leave" if current_user.is_authenticated else "start.index")
         response = redirect(target, 303)
         response.headers["HX-Redirect"] = target
         return response

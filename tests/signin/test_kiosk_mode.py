@@ -14,7 +14,7 @@ from sqlalchemy import select
 from kiosk.extensions import db
 from kiosk.signin.models import KioskDevice
 from kiosk.signin.routes import KIOSK_ALLOWED_STAFF_ENDPOINTS, KIOSK_COOKIE
-from tests.conftest import PASSWORD, Staff, csrf_from
+from tests.conftest import Staff, csrf_from
 from tests.role_matrix import load_all
 
 
@@ -86,31 +86,46 @@ def test_enrolled_kiosk_gets_no_staff_data_from_any_staff_url(app: Flask, staff:
         response = kiosk.open(path, method=method, data={"csrf_token": token})
         body = response.get_data(as_text=True)
         assert response.status_code == 303, (method, path, response.status_code)
-        assert response.headers["Location"] == "/", (method, path)
+        assert response.headers["Location"] == "/signin/kiosk-mode", (method, path)
         assert "Matrix" not in body and "kiosk-admin" not in body, (method, path)
     # htmx requests get the redirect as a header too.
     response = kiosk.get(f"/staff/sessions/{values['session']}/roster",
                          headers={"HX-Request": "true"})
-    assert response.headers["HX-Redirect"] == "/"
-    # The kiosk side still works.
+    assert response.headers["HX-Redirect"] == "/signin/kiosk-mode"
+    leave_page = kiosk.get("/signin/kiosk-mode").get_data(as_text=True)
+    assert "Matrix" not in leave_page
+    # Logged out, the kiosk is sent to its start page instead.
+    kiosk.post("/staff/logout", data={"csrf_token": token})
+    token = csrf_from(kiosk.get("/").get_data(as_text=True))
+    for method, path in requests:
+        response = kiosk.open(path, method=method, data={"csrf_token": token})
+        assert response.status_code == 303 and response.headers["Location"] == "/", path
+        assert "Matrix" not in response.get_data(as_text=True)
     assert kiosk.get("/").status_code == 200
 
 
-def test_leaving_kiosk_mode_needs_a_staff_password(admin_client: FlaskClient, app: Flask,
-                                                   staff: Staff) -> None:
+def test_leaving_kiosk_mode_needs_a_staff_login(admin_client: FlaskClient, app: Flask,
+                                                staff: Staff) -> None:
     staff.create("sam", "facilitator")
     enroll(admin_client)
-    page = admin_client.get("/signin/kiosk-mode")
-    assert "Lobby tablet" in page.get_data(as_text=True)
-    token = csrf_from(page.get_data(as_text=True))
-    wrong = admin_client.post("/signin/kiosk-mode", data={
-        "username": "sam", "password": "not the password", "csrf_token": token})
-    assert wrong.status_code == 401
-    assert admin_client.get("/staff/sessions").status_code == 303  # still a kiosk
-    right = admin_client.post("/signin/kiosk-mode", data={
-        "username": "sam", "password": PASSWORD, "csrf_token": token})
-    assert right.status_code == 303
+    page = admin_client.get("/signin/kiosk-mode").get_data(as_text=True)
+    assert "Lobby tablet" in page and "Staff login" in page
+    # Not logged in: the button does nothing but ask for a login.
+    token = csrf_from(page)
+    response = admin_client.post("/signin/kiosk-mode", data={"csrf_token": token})
+    assert "/staff/login" in response.headers["Location"]
+    assert admin_client.get("/staff/sessions").headers["Location"] == "/"  # still a kiosk
+    # A wrong password changes nothing.
+    assert staff.login(admin_client, "sam", "not the password").status_code == 401
+    assert admin_client.get("/staff/sessions").headers["Location"] == "/"
+    # Logged in on the kiosk: every staff URL leads to the leave page, never to staff data.
+    staff.login(admin_client, "sam")
+    assert admin_client.get("/staff/").headers["Location"] == "/signin/kiosk-mode"
+    page = admin_client.get("/signin/kiosk-mode").get_data(as_text=True)
+    response = admin_client.post("/signin/kiosk-mode", data={"csrf_token": csrf_from(page)})
+    assert response.status_code == 303 and response.headers["Location"] == "/staff/"
     assert admin_client.get_cookie(KIOSK_COOKIE) is None
+    assert admin_client.get("/staff/").status_code == 200
     with app.app_context():
         assert db.session.scalars(select(KioskDevice)).one().revoked_at is not None
 
