@@ -331,3 +331,16 @@ def test_overlong_names_never_store(client: FlaskClient, app: Flask, typed: str)
     assert response.status_code in (200, 303)
     with app.app_context():
         assert signins() == []
+
+
+def test_flow_in_spanish(client: FlaskClient, app: Flask) -> None:
+    with app.app_context():
+        group_id = make_session(collect_names=False, title="Círculo").id
+    token = csrf_from(client.get("/").get_data(as_text=True))
+    client.post("/language", data={"lang": "es", "next": "/", "csrf_token": token})
+    kiosk = Kiosk(client)
+    assert "Regístrate en un grupo" in kiosk.html
+    kiosk.start(group_id)
+    assert "¿Es tu primera vez aquí?" in kiosk.html and "Empezar de nuevo" in kiosk.html
+    kiosk.tap("newcode")
+    assert "Tu código de visitante" in kiosk.html
