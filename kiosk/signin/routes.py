@@ -111,11 +111,22 @@ def _finish(form: StepForm, row: GroupSession) -> Response:
     return signed_in_screen()
 
 
+def _go_to(target: str) -> Response:
+    """Send the whole page somewhere: a plain redirect, or HX-Redirect for htmx.
+
+    htmx cannot see a 303 (the browser follows it and htmx would swap the whole start page into
+    the fragment), so htmx requests get a 200 with the HX-Redirect header instead.
+    """
+    if request.headers.get("HX-Request") == "true":
+        response = current_app.response_class("", 200)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target, 303)
+
+
 def _start_again() -> Response:
     flash(_("Sorry, that took a while. Let's start again."), "info")
-    response = redirect(url_for("start.index"), 303)
-    response.headers["HX-Redirect"] = url_for("start.index")
-    return response
+    return _go_to(url_for("start.index"))
 
 
 @bp.route("/step", methods=["GET", "POST"])
@@ -165,9 +176,7 @@ def step() -> Response:  # noqa: PLR0911, PLR0912  (one branch per button, read 
 
 
 def _start_again_quietly() -> Response:
-    response = redirect(url_for("start.index"), 303)
-    response.headers["HX-Redirect"] = url_for("start.index")
-    return response
+    return _go_to(url_for("start.index"))
 
 
 def _check_code(form: StepForm, row: GroupSession) -> Response:
@@ -280,10 +289,8 @@ def _kiosk_gate() -> Response | None:
     if is_staff_path(request.path) and request.endpoint not in KIOSK_ALLOWED_STAFF_ENDPOINTS:
         # No staff data, whatever the URL, whoever may be logged in on this browser. A staff
         # member who just logged in here lands on the page that takes it out of kiosk mode.
-        target = url_for("signin.leave" if current_user.is_authenticated else "start.index")
-        response = redirect(target, 303)
-        response.headers["HX-Redirect"] = target
-        return response
+        return _go_to(url_for("signin.leave" if current_user.is_authenticated
+                              else "start.index"))
     return None
 
 
