@@ -232,3 +232,23 @@ def test_csv_download_is_safe_and_round_trips(facilitator_client: FlaskClient,
     assert {row[2] for row in rows[1:]} == {"'=HYPERLINK(\"x\")", 'Quote "me", please',
                                             "Comma, here", "Line break"}
     assert all(len(row) == 5 for row in rows)
+
+
+def test_roster_polling_does_not_count_as_staff_activity(facilitator_client: FlaskClient,
+                                                        app: Flask) -> None:
+    from kiosk.auth.models import StaffSession
+
+    with app.app_context():
+        group_id = make_session().id
+
+    def last_active() -> Any:
+        with app.app_context():
+            return db.session.scalars(select(StaffSession.last_active_at)).one()
+
+    before = last_active()
+    clock.advance(10 * 60)
+    assert facilitator_client.get(f"/staff/sessions/{group_id}/roster",
+                                  headers=HX).status_code == 200
+    assert last_active() == before
+    facilitator_client.get(f"/staff/sessions/{group_id}")
+    assert last_active() > before
