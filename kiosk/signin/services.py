@@ -14,10 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 
 from .. import clock
-from ..db import write_transaction
+from ..db import is_sqlite, write_transaction
 from ..extensions import db
 from .models import CodeAttempt, KioskDevice, VisitorCode
 
@@ -128,6 +128,8 @@ def purge_codes(now: datetime | None = None) -> int:
     """Forget codes unused for 12 months, and old wrong-code records; returns codes forgotten."""
     moment = now or clock.utcnow()
     with write_transaction() as session:
+        if is_sqlite():
+            session.execute(text("PRAGMA secure_delete=ON"))  # purges really delete (P6)
         forgotten = session.execute(delete(VisitorCode).where(
             VisitorCode.last_used_on < moment - CODE_RETENTION)).rowcount  # type: ignore[attr-defined]
         session.execute(delete(CodeAttempt).where(CodeAttempt.at < moment - timedelta(days=1)))

@@ -203,6 +203,23 @@ def test_purge_blanks_names_after_30_days_only(app_ctx: Flask) -> None:
     assert names == ["", "Recent"]
 
 
+def test_purged_names_are_gone_from_the_database_files(app: Flask) -> None:
+    """reliability.md P6: the marker is absent from the .db and -wal bytes after the purge."""
+    with app.app_context():
+        group = make_session()
+        services.record_signin(group.id, form_token="m", name="ZZ-PURGE-MARKER")
+        clock.advance(31 * 86400)
+        assert services.purge_names() == 1
+        assert db.session.scalar(select(func.count()).select_from(SignIn)
+                                 .where(SignIn.name.is_not(None))) == 0
+        if not is_sqlite():
+            return
+    files = sorted(app.config["KIOSK"].data_dir.glob("porchlight.db*"))
+    assert files
+    for path in files:
+        assert b"ZZ-PURGE-MARKER" not in path.read_bytes(), path.name
+
+
 def test_purge_command_reports_counts(app: Flask) -> None:
     with app.app_context():
         group = make_session()
