@@ -79,9 +79,14 @@ def generate_code() -> str:
     return "-".join(secrets.choice(vocabulary) for _ in range(CODE_WORDS))
 
 
+def _day(moment: datetime) -> datetime:
+    # Codes keep dates only: "unused for 12 months" needs no more, and it says less (P5).
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def create_code(key: bytes, now: datetime | None = None) -> tuple[str, str]:
     """Make and store a new code; returns (the words, to show once; their hash)."""
-    moment = now or clock.utcnow()
+    moment = _day(now or clock.utcnow())
     for _attempt in range(5):
         code = generate_code()
         digest = hash_code(code, key)
@@ -114,7 +119,7 @@ def check_code(code: str, key: bytes, kiosk_key: str, now: datetime | None = Non
         digest = hash_code(code, key)
         with write_transaction() as session:
             found = session.execute(update(VisitorCode).where(VisitorCode.code_hash == digest)
-                                    .values(last_used_on=moment)).rowcount  # type: ignore[attr-defined]
+                                    .values(last_used_on=_day(moment))).rowcount  # type: ignore[attr-defined]
             if not found:
                 session.add(CodeAttempt(kiosk_key=kiosk_key, at=moment))
         return digest if found else None

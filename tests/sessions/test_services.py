@@ -295,3 +295,16 @@ def test_concurrent_double_submit_of_one_token_leaves_one_row(app: Flask) -> Non
     assert sorted(outcomes) == ["already"] * 7 + ["created"]
     with app.app_context():
         assert _count(group_id) == 1
+
+
+def test_sign_in_tables_hold_no_ip_device_or_agent_columns() -> None:
+    """reliability.md P5: nothing that identifies a visitor's device or network."""
+    from kiosk.signin.models import CodeAttempt, VisitorCode
+
+    for model in (SignIn, VisitorCode, CodeAttempt, GroupSession):
+        columns = {c.name for c in model.__table__.columns}
+        assert not {c for c in columns if any(word in c for word in (
+            "ip", "agent", "address", "device", "serial", "phone", "email"))}, model
+    # Ids that reach URLs and sheets are random strings, not counters.
+    assert str(SignIn.__table__.c.id.type).startswith("VARCHAR")
+    assert str(GroupSession.__table__.c.id.type).startswith("VARCHAR")

@@ -6,6 +6,7 @@ import math
 import random
 import statistics
 import time
+from datetime import time as dt_time
 
 import pytest
 from flask import Flask
@@ -17,6 +18,7 @@ from kiosk.signin import services
 from kiosk.signin.models import CodeAttempt, VisitorCode
 
 KEY = services.code_key("test secret")
+time_of_day_zero = dt_time(0, 0)
 
 
 def test_word_list_is_the_shipped_eff_short_list() -> None:
@@ -56,8 +58,10 @@ def test_typed_codes_are_normalized(typed: str, same: bool) -> None:
 
 def test_only_the_hmac_is_stored(app_ctx: Flask) -> None:
     code, digest = services.create_code(KEY)
-    stored = db.session.scalars(select(VisitorCode.code_hash)).all()
-    assert stored == [digest]
+    stored = db.session.scalars(select(VisitorCode)).all()
+    assert [row.code_hash for row in stored] == [digest]
+    # Dates only, no time of day (P5).
+    assert stored[0].last_used_on.time() == stored[0].created_on.time() == time_of_day_zero
     assert code not in digest and all(word not in digest for word in code.split("-"))
     # Keyed: another server key gives another hash, so the table alone is useless.
     assert services.hash_code(code, services.code_key("another secret")) != digest
