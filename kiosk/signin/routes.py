@@ -97,9 +97,9 @@ def _finish(form: StepForm, row: GroupSession) -> Response:
     except services.BadFormToken:
         return _start_again()
     code_hash = services.read_code_ref(_secret(), form.code_ref.data or "")
+    # A code typed and recognized already set "returning" (_check_code); a code drawn just now
+    # says nothing about earlier visits, so the person's own answer stands.
     visit = form.visit.data or Visit.UNKNOWN.value
-    if code_hash and visit == Visit.UNKNOWN.value:
-        visit = Visit.RETURNING.value
     try:
         sessions.record_signin(row.id, form_token=nonce, name=form.name.data,
                                visit=visit, visitor_code_hash=code_hash)

@@ -295,6 +295,19 @@ def test_new_visitor_code_is_shown_once_and_counts_later_visits_as_returning(
         assert rows[0].visitor_code_hash == rows[1].visitor_code_hash
 
 
+def test_new_code_with_prefer_not_to_say_is_not_counted_as_returning(
+        client: FlaskClient, app: Flask) -> None:
+    with app.app_context():
+        group_id = make_session(collect_names=False).id
+    kiosk = Kiosk(client)
+    kiosk.start(group_id)
+    kiosk.tap("newcode")
+    kiosk.tap("visit-unknown")
+    with app.app_context():
+        [row] = signins()
+        assert row.visit == "unknown" and row.visitor_code_hash
+
+
 def test_wrong_code_says_so_stores_nothing_and_is_rate_limited(client: FlaskClient,
                                                               app: Flask) -> None:
     with app.app_context():
