@@ -175,3 +175,25 @@ def test_alice_leaves_no_trace_after_idle_reset(browser: Any, live_server: LiveS
             assert "Alice" not in _cookie_payload(cookie["value"])
     context.close()
     watch.assert_clean()
+
+
+def test_long_sheet_repeats_its_header_row_on_every_printed_page(
+        browser: Any, live_server: LiveServer) -> None:
+    group_id = _session(live_server, title="Big circle")
+    with live_server.app.app_context():
+        services.add_tally(group_id, 70)
+        from kiosk.auth import services as auth_services
+
+        auth_services.create_user("printer", "facilitator", PASSWORD)
+    context, page, watch = new_page(browser, live_server.url)
+    log_in(page, "printer", PASSWORD)
+    page.goto(f"/staff/sessions/{group_id}/sheet?paper=a4")
+    reader = PdfReader(io.BytesIO(page.pdf(format="A4")))
+    assert len(reader.pages) >= 2
+    for number, pdf_page in enumerate(reader.pages, start=1):
+        text = unicodedata.normalize("NFKC", pdf_page.extract_text() or "")
+        assert "Name or nickname (optional)" in text, f"page {number} has no header row"
+    whole = _pdf_text(page.pdf(format="A4"))
+    assert "Guest 70" in whole and "Staff accounts" not in whole  # no navigation on paper
+    context.close()
+    watch.assert_clean()
