@@ -9,11 +9,11 @@ import hashlib
 import hmac
 import secrets
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select, text, update
 
 from .. import clock
@@ -144,8 +144,19 @@ def purge_codes(now: datetime | None = None) -> int:
 # ---- one-time form tokens ----------------------------------------------------------------
 
 
+class _ClockSigner(TimestampSigner):
+    """Timestamps from the app's clock, so token ages follow ``clock`` like everything else."""
+
+    def get_timestamp(self) -> int:
+        return int(clock.utcnow().replace(tzinfo=UTC).timestamp())
+
+
+class _ClockSerializer(URLSafeTimedSerializer):
+    default_signer = _ClockSigner
+
+
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key, salt="porchlight kiosk sign-in form")
+    return _ClockSerializer(secret_key, salt="porchlight kiosk sign-in form")
 
 
 def issue_form_token(secret_key: str, session_id: str) -> str:
@@ -167,7 +178,7 @@ def read_form_token(secret_key: str, token: str, session_id: str) -> str:
 
 def sign_code_ref(secret_key: str, digest: str) -> str:
     """A signed reference to a checked code, so later steps can trust it without the words."""
-    return URLSafeTimedSerializer(secret_key, salt="porchlight code ref").dumps(digest)
+    return _ClockSerializer(secret_key, salt="porchlight code ref").dumps(digest)
 
 
 def read_code_ref(secret_key: str, ref: str) -> str | None:
@@ -175,7 +186,7 @@ def read_code_ref(secret_key: str, ref: str) -> str | None:
     if not ref:
         return None
     try:
-        value = URLSafeTimedSerializer(secret_key, salt="porchlight code ref").loads(
+        value = _ClockSerializer(secret_key, salt="porchlight code ref").loads(
             ref, max_age=FORM_TOKEN_MAX_AGE)
     except BadSignature:
         return None

@@ -365,3 +365,34 @@ def test_flow_in_spanish(client: FlaskClient, app: Flask) -> None:
     assert "¿Es tu primera vez aquí?" in kiosk.html and "Empezar de nuevo" in kiosk.html
     kiosk.tap("newcode")
     assert "Tu código de visitante" in kiosk.html
+
+
+def test_kiosk_left_open_overnight_still_signs_in(client: FlaskClient, app: Flask) -> None:
+    """reliability.md F7: a start page left open for 25 hours works at the next tap."""
+    from kiosk import clock
+
+    kiosk = Kiosk(client)
+    clock.advance(25 * 3600)
+    with app.app_context():
+        group_id = make_session(collect_names=False).id
+    kiosk.start(group_id)
+    kiosk.tap("visit-first")
+    assert "You're signed in" in kiosk.html
+    with app.app_context():
+        assert len(signins()) == 1
+
+
+def test_flow_abandoned_for_hours_starts_over_with_a_message(client: FlaskClient,
+                                                             app: Flask) -> None:
+    from kiosk import clock
+
+    with app.app_context():
+        group_id = make_session(collect_names=False, minutes=12 * 60).id
+    kiosk = Kiosk(client)
+    kiosk.start(group_id)
+    clock.advance(signin_services.FORM_TOKEN_MAX_AGE + 60)
+    response = kiosk.tap("visit-first")
+    assert response.status_code == 200 and response.headers["HX-Redirect"] == "/"
+    assert "Let&#39;s start again" in client.get("/").get_data(as_text=True)
+    with app.app_context():
+        assert signins() == []
