@@ -296,6 +296,8 @@ def _kiosk_gate() -> Response | None:
 
 def init_signin(app: Flask) -> None:
     """Register the kiosk gate, the blueprints and the purge command."""
-    app.before_request(_kiosk_gate)
+    # First of all before-request hooks, ahead of the CSRF check: even a forged or stale POST
+    # from a kiosk must get the kiosk start, not a staff error page with the staff header.
+    app.before_request_funcs.setdefault(None, []).insert(0, _kiosk_gate)
     app.register_blueprint(bp)
     app.register_blueprint(kiosks_bp)
