@@ -91,10 +91,16 @@ def init_blueprints(app: Flask) -> None:
     from .health.routes import bp as health_bp
     from .help.routes import bp as help_bp
     from .help.routes import staff_bp as help_staff_bp
+    from .sessions.cli import init_cli as init_sessions_cli
+    from .sessions.routes import bp as sessions_bp
+    from .signin.routes import init_signin
     from .start.routes import bp as start_bp
 
-    for blueprint in (start_bp, auth_bp, admin_bp, center_bp, health_bp, help_bp, help_staff_bp):
+    for blueprint in (start_bp, auth_bp, admin_bp, center_bp, health_bp, help_bp, help_staff_bp,
+                      sessions_bp):
         app.register_blueprint(blueprint)
+    init_signin(app)
+    init_sessions_cli(app)
 
 
 def init_templates(app: Flask) -> None:

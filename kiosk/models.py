@@ -9,6 +9,10 @@ from .help.models import (
     ProfessionalHelpRequest,
     QuietWordRequest,
 )
+from .sessions.models import GroupSession, SessionNote, SignIn
+from .signin.models import CodeAttempt, KioskDevice, VisitorCode
 
-__all__ = ["CenterSetting", "CrisisLine", "CrisisLineSeed", "HelpDailyCount", "LoginFailure",
-           "ProfessionalHelpRequest", "QuietWordRequest", "SetupToken", "StaffSession", "User"]
+__all__ = ["CenterSetting", "CodeAttempt", "CrisisLine", "CrisisLineSeed", "GroupSession",
+           "HelpDailyCount", "KioskDevice", "LoginFailure", "ProfessionalHelpRequest",
+           "QuietWordRequest", "SessionNote", "SetupToken", "SignIn", "StaffSession", "User",
+           "VisitorCode"]

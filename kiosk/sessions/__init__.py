@@ -1,0 +1,1 @@
+"""Group sessions, sign-ins, the facilitator console and attendance sheets."""

@@ -1,0 +1,112 @@
+"""Group sessions, the sign-ins counted at them, and de-identified session notes."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..clock import utcnow
+from ..extensions import db
+
+
+def random_id() -> str:
+    """A random public id: ids reach URLs and sheets, so they must not count anything (P5)."""
+    return secrets.token_urlsafe(12)
+
+
+class Format(enum.StrEnum):
+    """How people take part in a session."""
+
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    HYBRID = "hybrid"
+
+
+class Visit(enum.StrEnum):
+    """What a person said about coming before; "unknown" when skipped or counted on paper."""
+
+    FIRST = "first"
+    RETURNING = "returning"
+    UNKNOWN = "unknown"
+
+
+class Source(enum.StrEnum):
+    """Where a sign-in came from."""
+
+    KIOSK = "kiosk"
+    STAFF = "staff"  # a walk-in added by hand
+    PAPER = "paper"  # a "+N" tally from the paper sheet
+
+
+class GroupSession(db.Model):  # type: ignore[name-defined]
+    """One meeting of a group; occurrences of a weekly series share a series_id."""
+
+    __tablename__ = "group_sessions"
+
+    id: Mapped[str] = mapped_column(String(24), primary_key=True, default=random_id)
+    series_id: Mapped[str | None] = mapped_column(String(24), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    format: Mapped[str] = mapped_column(String(12), default=Format.IN_PERSON.value)
+    room: Mapped[str] = mapped_column(String(80), default="")
+    # Naive UTC, like every stored time (kiosk/clock.py).
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+    facilitators: Mapped[str] = mapped_column(String(200), default="")
+    agreement: Mapped[str] = mapped_column(Text, default="")
+    collect_names: Mapped[bool] = mapped_column(default=True)
+    # Sign-in opens this many minutes before the start and stays open until the end.
+    opens_minutes_before: Mapped[int] = mapped_column(default=30)
+    cancelled: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SignIn(db.Model):  # type: ignore[name-defined]
+    """One person counted at a session. No IP, device or user agent is ever stored (P1, P5)."""
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[str] = mapped_column(String(24), primary_key=True, default=random_id)
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("group_sessions.id", ondelete="CASCADE"), index=True)
+    # The kiosk form's one-time token: UNIQUE, so a double tap or a resubmitted form cannot
+    # insert a second row even when two requests race (the database decides, not the app).
+    form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # First name or nickname, only if the person chose to give one; blanked by the retention
+    # purge after 30 days (PRODUCT §6).
+    name: Mapped[str | None] = mapped_column(String(60))
+    visit: Mapped[str] = mapped_column(String(12), default=Visit.UNKNOWN.value)
+    source: Mapped[str] = mapped_column(String(8), default=Source.KIOSK.value)
+    # HMAC of the visitor code used, if any: lets reports count unduplicated visitors without
+    # knowing who anyone is. Cleared when the code is forgotten.
+    visitor_code_hash: Mapped[str | None] = mapped_column(
+        ForeignKey("visitor_codes.code_hash", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IncidentOutcome(enum.StrEnum):
+    """Outcome codes for incidents: codes only, never a story."""
+
+    NONE = "none"
+    RESOLVED_IN_GROUP = "resolved_in_group"
+    REFERRED = "referred"
+    EMERGENCY = "emergency"
+
+
+class SessionNote(db.Model):  # type: ignore[name-defined]
+    """De-identified notes on a session: themes, follow-ups and incidents as counts and codes."""
+
+    __tablename__ = "session_notes"
+
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("group_sessions.id", ondelete="CASCADE"), primary_key=True)
+    themes: Mapped[str] = mapped_column(Text, default="")
+    follow_ups: Mapped[int] = mapped_column(default=0)
+    incidents: Mapped[int] = mapped_column(default=0)
+    incident_outcome: Mapped[str] = mapped_column(String(24), default=IncidentOutcome.NONE.value)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(64))

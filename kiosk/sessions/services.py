@@ -1,0 +1,388 @@
+"""Sessions, sign-ins, rosters, notes, CSV and retention: plain functions, no ``request``."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.exc import IntegrityError
+
+from .. import clock
+from ..db import is_sqlite, write_transaction
+from ..extensions import db
+from .models import GroupSession, SessionNote, SignIn, Source, Visit, random_id
+
+# PRODUCT §6: names on sign-ins are anonymized after 30 days.
+NAME_RETENTION = timedelta(days=30)
+MAX_REPEAT_WEEKS = 52
+MAX_TALLY = 200
+NAME_MAX = 40
+
+
+class SessionError(Exception):
+    """Base for this area's named errors."""
+
+
+class SessionNotFound(SessionError):
+    """No such session (or sign-in)."""
+
+
+class InvalidSession(SessionError):
+    """The session details do not make sense; the message is a key for the form."""
+
+
+class SignInClosed(SessionError):
+    """The session is not open for sign-in now."""
+
+
+class AlreadyRecorded(SessionError):
+    """This one-time form token was used already: the sign-in exists, nothing new was added."""
+
+
+@dataclass(frozen=True)
+class SessionDetails:
+    """What staff type for a session; times are the center's wall-clock time."""
+
+    title: str
+    starts_local: datetime
+    ends_local: datetime
+    description: str = ""
+    format: str = "in_person"
+    room: str = ""
+    facilitators: str = ""
+    agreement: str = ""
+    collect_names: bool = True
+    opens_minutes_before: int = 30
+
+
+def _check(details: SessionDetails) -> None:
+    if not details.title.strip():
+        raise InvalidSession("title")
+    if details.ends_local <= details.starts_local:
+        raise InvalidSession("ends_before_start")
+    if details.ends_local - details.starts_local > timedelta(hours=12):
+        raise InvalidSession("too_long")
+    if not 0 <= details.opens_minutes_before <= 240:
+        raise InvalidSession("window")
+
+
+def _apply(row: GroupSession, details: SessionDetails) -> None:
+    row.title = details.title.strip()
+    row.description = details.description.strip()
+    row.format = details.format
+    row.room = details.room.strip()
+    row.facilitators = details.facilitators.strip()
+    row.agreement = details.agreement.strip()
+    row.collect_names = details.collect_names
+    row.opens_minutes_before = details.opens_minutes_before
+
+
+def create_sessions(details: SessionDetails, tz: str, repeat_weeks: int = 1) -> list[GroupSession]:
+    """Create one session, or a weekly series of ``repeat_weeks`` occurrences."""
+    _check(details)
+    if not 1 <= repeat_weeks <= MAX_REPEAT_WEEKS:
+        raise InvalidSession("repeat")
+    series_id = random_id() if repeat_weeks > 1 else None
+    created = []
+    with write_transaction() as session:
+        for week in range(repeat_weeks):
+            # Step the wall-clock time, then convert: 6 pm stays 6 pm across a DST change.
+            shift = timedelta(weeks=week)
+            row = GroupSession(
+                series_id=series_id,
+                starts_at=clock.to_utc(details.starts_local + shift, tz),
+                ends_at=clock.to_utc(details.ends_local + shift, tz),
+            )
+            _apply(row, details)
+            session.add(row)
+            created.append(row)
+    return created
+
+
+def get_session(session_id: str) -> GroupSession:
+    """One session by id; raises SessionNotFound."""
+    row = db.session.get(GroupSession, session_id)
+    if row is None:
+        raise SessionNotFound(session_id)
+    return row
+
+
+def update_session(session_id: str, details: SessionDetails, tz: str,
+                   whole_series: bool = False) -> int:
+    """Edit one occurrence, or it and every later occurrence of its series; returns how many."""
+    _check(details)
+    with write_transaction() as session:
+        row = session.get(GroupSession, session_id)
+        if row is None:
+            raise SessionNotFound(session_id)
+        targets = [row]
+        if whole_series and row.series_id:
+            targets = list(session.scalars(
+                select(GroupSession).where(GroupSession.series_id == row.series_id,
+                                           GroupSession.starts_at >= row.starts_at)))
+        old_day = clock.to_local(row.starts_at, tz).date()
+        day_shift = details.starts_local.date() - old_day
+        duration = details.ends_local - details.starts_local
+        for target in targets:
+            # Each occurrence keeps its own date (moved by as many days as the edited one) and
+            # takes the new time of day and length.
+            target_day = clock.to_local(target.starts_at, tz).date() + day_shift
+            start_local = datetime.combine(target_day, details.starts_local.time())
+            target.starts_at = clock.to_utc(start_local, tz)
+            target.ends_at = clock.to_utc(start_local + duration, tz)
+            _apply(target, details)
+        return len(targets)
+
+
+def cancel_session(session_id: str, whole_series: bool = False) -> int:
+    """Cancel one occurrence, or it and every later one of its series; returns how many."""
+    with write_transaction() as session:
+        row = session.get(GroupSession, session_id)
+        if row is None:
+            raise SessionNotFound(session_id)
+        query = update(GroupSession).where(GroupSession.id == row.id)
+        if whole_series and row.series_id:
+            query = update(GroupSession).where(GroupSession.series_id == row.series_id,
+                                               GroupSession.starts_at >= row.starts_at)
+        return session.execute(query.values(cancelled=True)).rowcount  # type: ignore[attr-defined]
+
+
+def opens_at(row: GroupSession) -> datetime:
+    """When sign-in opens for a session."""
+    return row.starts_at - timedelta(minutes=row.opens_minutes_before)
+
+
+def is_open(row: GroupSession, now: datetime) -> bool:
+    """True while a session's sign-in window is open."""
+    return not row.cancelled and opens_at(row) <= now < row.ends_at
+
+
+def open_sessions(now: datetime | None = None) -> list[GroupSession]:
+    """Sessions open for sign-in right now, soonest first."""
+    moment = now or clock.utcnow()
+    # Windows are at most 4 hours long (see _check), so a bounded query then an exact filter.
+    candidates = db.session.scalars(
+        select(GroupSession).where(GroupSession.cancelled.is_(False),
+                                   GroupSession.ends_at > moment,
+                                   GroupSession.starts_at <= moment + timedelta(hours=4))
+        .order_by(GroupSession.starts_at, GroupSession.title))
+    return [row for row in candidates if is_open(row, moment)]
+
+
+def next_session(now: datetime | None = None) -> GroupSession | None:
+    """The next session whose sign-in has not opened yet."""
+    moment = now or clock.utcnow()
+    candidates = db.session.scalars(
+        select(GroupSession).where(GroupSession.cancelled.is_(False),
+                                   GroupSession.starts_at > moment)
+        .order_by(GroupSession.starts_at).limit(20))
+    return next((row for row in candidates if opens_at(row) > moment), None)
+
+
+def sessions_on(day: date, tz: str) -> list[GroupSession]:
+    """Every session (cancelled too) starting on a day of the center's calendar."""
+    start = clock.to_utc(datetime.combine(day, time.min), tz)
+    end = clock.to_utc(datetime.combine(day + timedelta(days=1), time.min), tz)
+    return list(db.session.scalars(
+        select(GroupSession).where(GroupSession.starts_at >= start, GroupSession.starts_at < end)
+        .order_by(GroupSession.starts_at, GroupSession.title)))
+
+
+def upcoming_sessions(now: datetime | None = None, limit: int = 100) -> list[GroupSession]:
+    """Sessions that have not ended yet, soonest first."""
+    moment = now or clock.utcnow()
+    return list(db.session.scalars(
+        select(GroupSession).where(GroupSession.ends_at > moment)
+        .order_by(GroupSession.starts_at, GroupSession.title).limit(limit)))
+
+
+def clean_name(raw: str | None) -> str | None:
+    """A given name trimmed to one line, or None when left empty."""
+    text = " ".join((raw or "").split())[:NAME_MAX]
+    return text or None
+
+
+def record_signin(session_id: str, *, form_token: str | None, name: str | None = None,
+                  visit: str = Visit.UNKNOWN.value, visitor_code_hash: str | None = None,
+                  source: str = Source.KIOSK.value, now: datetime | None = None) -> SignIn:
+    """Count one person at a session.
+
+    The kiosk passes its one-time form token; a second use raises AlreadyRecorded and adds
+    nothing, however the two requests race (the UNIQUE constraint decides).
+    """
+    if visit not in {v.value for v in Visit}:
+        visit = Visit.UNKNOWN.value
+    moment = now or clock.utcnow()
+    try:
+        with write_transaction() as session:
+            row = session.get(GroupSession, session_id)
+            if row is None:
+                raise SessionNotFound(session_id)
+            if source == Source.KIOSK.value and not is_open(row, moment):
+                raise SignInClosed(session_id)
+            sign_in = SignIn(session_id=session_id, form_token=form_token, name=clean_name(name),
+                             visit=visit, source=source, visitor_code_hash=visitor_code_hash,
+                             created_at=moment)
+            session.add(sign_in)
+            session.flush()
+    except IntegrityError as exc:
+        if form_token is not None and db.session.scalar(
+                select(func.count()).select_from(SignIn).where(SignIn.form_token == form_token)):
+            raise AlreadyRecorded(session_id) from exc
+        raise
+    return sign_in
+
+
+def add_tally(session_id: str, count: int) -> int:
+    """Add ``count`` people from the paper sheet (visit unknown, no names)."""
+    if not 1 <= count <= MAX_TALLY:
+        raise InvalidSession("tally")
+    with write_transaction() as session:
+        if session.get(GroupSession, session_id) is None:
+            raise SessionNotFound(session_id)
+        moment = clock.utcnow()
+        session.add_all(SignIn(session_id=session_id, source=Source.PAPER.value,
+                               visit=Visit.UNKNOWN.value, created_at=moment)
+                        for _ in range(count))
+    return count
+
+
+def remove_signin(session_id: str, signin_id: str) -> None:
+    """Delete a mistaken entry for real."""
+    with write_transaction() as session:
+        result = session.execute(delete(SignIn).where(SignIn.id == signin_id,
+                                                      SignIn.session_id == session_id))
+        if not result.rowcount:  # type: ignore[attr-defined]
+            raise SessionNotFound(signin_id)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a roster: a name given or "Guest n", never a code."""
+
+    id: str
+    name: str | None
+    guest_number: int | None
+    first_time: bool
+    returning: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class Roster:
+    """A session's entries and counts."""
+
+    entries: list[Entry] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        """Everyone counted."""
+        return len(self.entries)
+
+    @property
+    def first_time(self) -> int:
+        """Those who said it was their first time."""
+        return sum(entry.first_time for entry in self.entries)
+
+    @property
+    def returning(self) -> int:
+        """Those who said they had come before, or used a visitor code."""
+        return sum(entry.returning for entry in self.entries)
+
+
+def roster(session_id: str) -> Roster:
+    """Everyone signed in to a session: named people by name, the others as Guest 1, 2, ..."""
+    rows = db.session.scalars(select(SignIn).where(SignIn.session_id == session_id)
+                              .order_by(SignIn.created_at, SignIn.id))
+    entries = []
+    guest = 0
+    for row in rows:
+        number = None
+        if not row.name:
+            guest += 1
+            number = guest
+        entries.append(Entry(id=row.id, name=row.name, guest_number=number,
+                             first_time=row.visit == Visit.FIRST.value,
+                             returning=row.visit == Visit.RETURNING.value, source=row.source))
+    # Named people in alphabetical order, then guests: the sheet does not show who came first.
+    entries.sort(key=lambda e: (e.name is None, (e.name or "").casefold(), e.guest_number or 0))
+    return Roster(entries=entries)
+
+
+def get_note(session_id: str) -> SessionNote | None:
+    """A session's notes, if written."""
+    return db.session.get(SessionNote, session_id)
+
+
+def save_note(session_id: str, *, themes: str, follow_ups: int, incidents: int,
+              incident_outcome: str, by: str) -> SessionNote:
+    """Create or replace a session's de-identified notes."""
+    if not (0 <= follow_ups <= 999 and 0 <= incidents <= 999):
+        raise InvalidSession("count")
+    with write_transaction() as session:
+        if session.get(GroupSession, session_id) is None:
+            raise SessionNotFound(session_id)
+        note = session.get(SessionNote, session_id)
+        if note is None:
+            note = SessionNote(session_id=session_id)
+            session.add(note)
+        note.themes = themes.strip()[:2000]
+        note.follow_ups = follow_ups
+        note.incidents = incidents
+        note.incident_outcome = incident_outcome
+        note.updated_by = by
+    return note
+
+
+# Spreadsheets run a cell that starts with one of these as a formula (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(cell: str) -> str:
+    """Prefix a would-be formula with an apostrophe so a spreadsheet shows it as text."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def attendance_csv(row: GroupSession, entries: Roster, tz: str, headers: list[str],
+                   guest_label: Callable[[int], str]) -> str:
+    """The attendance as RFC 4180 CSV (CRLF, quoted where needed), formula-safe, never codes."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    starts = clock.to_local(row.starts_at, tz)
+    writer.writerow([neutralize(h) for h in headers])
+    for entry in entries.entries:
+        label = entry.name if entry.name else guest_label(entry.guest_number or 0)
+        writer.writerow([neutralize(row.title), starts.strftime("%Y-%m-%d %H:%M"),
+                         neutralize(label), "1" if entry.first_time else "0",
+                         "1" if entry.returning else "0"])
+    return buffer.getvalue()
+
+
+def purge_names(now: datetime | None = None) -> int:
+    """Blank the names on sign-ins older than the retention period; returns how many."""
+    cutoff = (now or clock.utcnow()) - NAME_RETENTION
+    with write_transaction() as session:
+        if is_sqlite():
+            # A purge must really delete (reliability.md P6): zero freed space in the file.
+            session.execute(text("PRAGMA secure_delete=ON"))
+        result = session.execute(update(SignIn).where(SignIn.created_at < cutoff,
+                                                      SignIn.name.is_not(None))
+                                 .values(name=None))
+        count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    if count:
+        checkpoint_wal()
+    return count
+
+
+def checkpoint_wal() -> None:
+    """Fold the write-ahead log into the database file and empty it, so old page versions that
+    still hold purged values do not linger in ``-wal`` (SQLite only)."""
+    if not is_sqlite():
+        return
+    db.session.remove()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -1,0 +1,1 @@
+"""Kiosk sign-in flow, visitor codes and enrolled kiosks."""

@@ -1,0 +1,246 @@
+"""Visitor codes, the kiosk's one-time form tokens, and enrolled kiosks.
+
+No function here sees ``request``; the server key and times are passed in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
+from sqlalchemy import delete, func, select, text, update
+
+from .. import clock
+from ..db import is_sqlite, write_transaction
+from ..extensions import db
+from .models import CodeAttempt, KioskDevice, VisitorCode
+
+WORDLIST = Path(__file__).with_name("eff_short_wordlist.txt")
+CODE_WORDS = 3  # 3 words of 1,296: about 31 bits (WORDLIST-LICENSE.md)
+CODE_RETENTION = timedelta(days=365)  # PRODUCT §6: forgotten after 12 months unused
+# Per kiosk: this many wrong codes within the window, then no more checks until it passes.
+MAX_WRONG_CODES = 5
+WRONG_CODE_WINDOW = timedelta(minutes=10)
+# Every code check takes at least this long, right or wrong, so timing tells nothing.
+CODE_CHECK_SECONDS = 0.25
+# A kiosk form is good for this long after the session was chosen.
+FORM_TOKEN_MAX_AGE = 4 * 3600
+UNENROLLED = "unenrolled"
+
+
+class SignInError(Exception):
+    """Base for this area's named errors."""
+
+
+class TooManyTries(SignInError):
+    """This kiosk typed too many wrong codes recently."""
+
+
+class BadFormToken(SignInError):
+    """The kiosk form's token is forged, for another session, or too old."""
+
+
+@lru_cache(maxsize=1)
+def words() -> tuple[str, ...]:
+    """The shipped EFF short word list, letters only ("yo-yo" is dropped: dashes join words)."""
+    listed = [w.strip() for w in WORDLIST.read_text(encoding="utf-8").splitlines()]
+    return tuple(w for w in listed if w.isalpha())
+
+
+def code_key(secret_key: str) -> bytes:
+    """The HMAC key for visitor codes, derived from the app's secret key.
+
+    A separate derived key means a code hash is useless without the secret key file, which
+    never leaves the server's data folder.
+    """
+    return hmac.new(secret_key.encode(), b"porchlight visitor codes v1", hashlib.sha256).digest()
+
+
+def normalize_code(text: str) -> str:
+    """Lower-case words joined by single dashes, whatever separators were typed."""
+    cleaned = "".join(ch if ch.isalpha() else " " for ch in text.lower())
+    return "-".join(cleaned.split())
+
+
+def hash_code(code: str, key: bytes) -> str:
+    """The HMAC-SHA256 of a normalized code."""
+    return hmac.new(key, normalize_code(code).encode(), hashlib.sha256).hexdigest()
+
+
+def generate_code() -> str:
+    """A fresh code of random words, drawn with ``secrets`` (never ``random``)."""
+    vocabulary = words()
+    return "-".join(secrets.choice(vocabulary) for _ in range(CODE_WORDS))
+
+
+def _day(moment: datetime) -> datetime:
+    # Codes keep dates only: "unused for 12 months" needs no more, and it says less (P5).
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def create_code(key: bytes, now: datetime | None = None) -> tuple[str, str]:
+    """Make and store a new code; returns (the words, to show once; their hash)."""
+    moment = _day(now or clock.utcnow())
+    for _attempt in range(5):
+        code = generate_code()
+        digest = hash_code(code, key)
+        with write_transaction() as session:
+            if session.get(VisitorCode, digest) is None:
+                session.add(VisitorCode(code_hash=digest, created_on=moment,
+                                        last_used_on=moment))
+                return code, digest
+    raise SignInError("could not draw an unused code")  # 5 collisions in 2^31: never in practice
+
+
+def _recent_failures(kiosk_key: str, moment: datetime) -> int:
+    return int(db.session.scalar(
+        select(func.count()).select_from(CodeAttempt)
+        .where(CodeAttempt.kiosk_key == kiosk_key,
+               CodeAttempt.at > moment - WRONG_CODE_WINDOW)) or 0)
+
+
+def check_code(code: str, key: bytes, kiosk_key: str, now: datetime | None = None,
+               min_seconds: float = CODE_CHECK_SECONDS) -> str | None:
+    """The hash of a known code (marking it used), or None; raises TooManyTries.
+
+    Right and wrong codes do the same work and are padded to the same duration.
+    """
+    started = time.monotonic()
+    moment = now or clock.utcnow()
+    try:
+        if _recent_failures(kiosk_key, moment) >= MAX_WRONG_CODES:
+            raise TooManyTries(kiosk_key)
+        digest = hash_code(code, key)
+        with write_transaction() as session:
+            found = session.execute(update(VisitorCode).where(VisitorCode.code_hash == digest)
+                                    .values(last_used_on=_day(moment))).rowcount  # type: ignore[attr-defined]
+            if not found:
+                session.add(CodeAttempt(kiosk_key=kiosk_key, at=moment))
+        return digest if found else None
+    finally:
+        remaining = min_seconds - (time.monotonic() - started)
+        if remaining > 0:
+            time.sleep(remaining)
+
+
+def purge_codes(now: datetime | None = None) -> int:
+    """Forget codes unused for 12 months, and old wrong-code records; returns codes forgotten."""
+    moment = now or clock.utcnow()
+    with write_transaction() as session:
+        if is_sqlite():
+            session.execute(text("PRAGMA secure_delete=ON"))  # purges really delete (P6)
+        forgotten = session.execute(delete(VisitorCode).where(
+            VisitorCode.last_used_on < moment - CODE_RETENTION)).rowcount  # type: ignore[attr-defined]
+        session.execute(delete(CodeAttempt).where(CodeAttempt.at < moment - timedelta(days=1)))
+    return int(forgotten or 0)
+
+
+# ---- one-time form tokens ----------------------------------------------------------------
+
+
+class _ClockSigner(TimestampSigner):
+    """Timestamps from the app's clock, so token ages follow ``clock`` like everything else."""
+
+    def get_timestamp(self) -> int:
+        return int(clock.utcnow().replace(tzinfo=UTC).timestamp())
+
+
+class _ClockSerializer(URLSafeTimedSerializer):
+    default_signer = _ClockSigner
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return _ClockSerializer(secret_key, salt="porchlight kiosk sign-in form")
+
+
+def issue_form_token(secret_key: str, session_id: str) -> str:
+    """A signed one-time token for one sign-in to one session (carried in a hidden field)."""
+    return _serializer(secret_key).dumps({"n": secrets.token_urlsafe(24), "s": session_id})
+
+
+def read_form_token(secret_key: str, token: str, session_id: str) -> str:
+    """The token's random part (what the database keeps unique); raises BadFormToken."""
+    try:
+        data = _serializer(secret_key).loads(token, max_age=FORM_TOKEN_MAX_AGE)
+    except BadSignature as exc:
+        raise BadFormToken from exc
+    if not isinstance(data, dict) or data.get("s") != session_id or not isinstance(
+            data.get("n"), str):
+        raise BadFormToken
+    return str(data["n"])
+
+
+def sign_code_ref(secret_key: str, digest: str) -> str:
+    """A signed reference to a checked code, so later steps can trust it without the words."""
+    return _ClockSerializer(secret_key, salt="porchlight code ref").dumps(digest)
+
+
+def read_code_ref(secret_key: str, ref: str) -> str | None:
+    """The code hash behind a reference, or None if it is missing, forged or old."""
+    if not ref:
+        return None
+    try:
+        value = _ClockSerializer(secret_key, salt="porchlight code ref").loads(
+            ref, max_age=FORM_TOKEN_MAX_AGE)
+    except BadSignature:
+        return None
+    return value if isinstance(value, str) else None
+
+
+# ---- enrolled kiosks ---------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def enroll_kiosk(name: str, by: str) -> tuple[KioskDevice, str]:
+    """Register a kiosk; returns it and the cookie token (shown to nobody, stored hashed)."""
+    clean = " ".join(name.split())[:60]
+    if not clean:
+        raise SignInError("name")
+    token = secrets.token_urlsafe(32)
+    with write_transaction() as session:
+        device = KioskDevice(name=clean, token_hash=_token_hash(token), enrolled_by=by)
+        session.add(device)
+    return device, token
+
+
+def kiosk_for_token(token: str | None) -> KioskDevice | None:
+    """The active kiosk a cookie token belongs to, if any."""
+    if not token or len(token) > 200:
+        return None
+    device = db.session.scalar(select(KioskDevice).where(
+        KioskDevice.token_hash == _token_hash(token)))
+    if device is None or device.revoked_at is not None:
+        return None
+    return device
+
+
+def touch_kiosk(device_id: int, now: datetime | None = None) -> None:
+    """Note that a kiosk was seen (at most once a minute is enough for the list)."""
+    moment = now or clock.utcnow()
+    with write_transaction() as session:
+        session.execute(update(KioskDevice).where(KioskDevice.id == device_id)
+                        .values(last_seen_at=moment))
+
+
+def revoke_kiosk(device_id: int) -> bool:
+    """Stop a kiosk being one; returns False if it was unknown or revoked already."""
+    with write_transaction() as session:
+        result = session.execute(update(KioskDevice).where(KioskDevice.id == device_id,
+                                                           KioskDevice.revoked_at.is_(None))
+                                 .values(revoked_at=clock.utcnow()))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def list_kiosks() -> list[KioskDevice]:
+    """Every kiosk, newest first."""
+    return list(db.session.scalars(select(KioskDevice).order_by(KioskDevice.enrolled_at.desc(),
+                                                                 KioskDevice.id.desc())))
