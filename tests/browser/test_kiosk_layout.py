@@ -65,6 +65,7 @@ def test_idle_prompt_then_reset_to_start(browser: Any, live_server: LiveServer) 
     page.goto("/")
     page.get_by_role("button", name="Español").click()
     page.wait_for_selector("html[lang=es]")
+    page.wait_for_load_state("load")  # kiosk.js (deferred) has armed its timers
     page.clock.run_for(76_000)  # 90 s idle minus the 15 s prompt, plus a second
     assert page.get_by_role("dialog").is_visible()
     with page.expect_navigation():
@@ -81,6 +82,7 @@ def test_still_here_keeps_the_screen(browser: Any, live_server: LiveServer) -> N
     page.goto("/")
     page.get_by_role("button", name="Español").click()
     page.wait_for_selector("html[lang=es]")
+    page.wait_for_load_state("load")  # kiosk.js (deferred) has armed its timers
     page.clock.run_for(76_000)
     page.get_by_role("button", name="Sigo aquí").click()
     page.clock.run_for(20_000)
