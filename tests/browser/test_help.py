@@ -45,9 +45,10 @@ def _plan_screens(page: Any) -> list[Callable[[], None]]:
     def to_step(number: int) -> Callable[[], None]:
         def go() -> None:
             start()
-            for _ in range(number - 1):
+            for step in range(2, number + 1):
                 page.get_by_role("button", name="Next").click()
-            page.get_by_text(f"Step {number} of 6").wait_for()
+                # Wait for each swap: a click on a button being replaced can be lost.
+                page.get_by_text(f"Step {step} of 6").wait_for()
         return go
 
     def review() -> None:
