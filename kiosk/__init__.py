@@ -77,10 +77,12 @@ def init_auth(app: Flask) -> None:
     from .auth.access import init_access
     from .auth.cli import init_cli
     from .ops.backup import init_cli as init_ops_cli
+    from .ops.retention import init_cli as init_retention_cli
 
     init_access(app)
     init_cli(app)
     init_ops_cli(app)
+    init_retention_cli(app)
 
 
 def init_blueprints(app: Flask) -> None:
@@ -91,7 +93,6 @@ def init_blueprints(app: Flask) -> None:
     from .health.routes import bp as health_bp
     from .help.routes import bp as help_bp
     from .help.routes import staff_bp as help_staff_bp
-    from .sessions.cli import init_cli as init_sessions_cli
     from .sessions.routes import bp as sessions_bp
     from .signin.routes import init_signin
     from .start.routes import bp as start_bp
@@ -100,7 +101,6 @@ def init_blueprints(app: Flask) -> None:
                       sessions_bp):
         app.register_blueprint(blueprint)
     init_signin(app)
-    init_sessions_cli(app)
 
 
 def init_templates(app: Flask) -> None:

@@ -71,9 +71,9 @@ class ProfessionalHelpForm(FlaskForm):
     room = StringField(_l("Room"), validators=[Optional(), Length(max=services.ROOM_MAX)],
                        render_kw={"autocomplete": "off"})
     help_type = SelectField(_l("Help needed"), choices=[])
-    # Set when the facilitator console (issue 3) links here for one of its sessions.
-    group_session_id = IntegerField(widget=HiddenInput(),
-                                    validators=[Optional(), NumberRange(min=1)])
+    # Set when the facilitator console links here for one of its sessions.
+    group_session_id = StringField(widget=HiddenInput(),
+                                   validators=[Optional(), Length(max=24)])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

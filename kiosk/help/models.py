@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..clock import utcnow
@@ -56,8 +56,9 @@ class _HelpAlert:
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    # Issue 3 owns group sessions; the lead links this to its table when the branches merge.
-    group_session_id: Mapped[int | None] = mapped_column()
+    # The group this concerns, when known; a cancelled or deleted session leaves the alert.
+    group_session_id: Mapped[str | None] = mapped_column(
+        String(24), ForeignKey("group_sessions.id", ondelete="SET NULL"), index=True)
     acknowledged_by: Mapped[str | None] = mapped_column(String(64))
     acknowledged_at: Mapped[datetime | None] = mapped_column()
     resolved_by: Mapped[str | None] = mapped_column(String(64))

@@ -197,13 +197,17 @@ def professional() -> Response | tuple[str, int]:
     if request.method == "GET":
         # The console may pre-fill its session and room: staff data, never an attendee's.
         form.room.data = request.args.get("room", "")[:services.ROOM_MAX]
-        session_arg = request.args.get("session", "")
-        form.group_session_id.data = int(session_arg) if session_arg.isdigit() else None
+        form.group_session_id.data = request.args.get("session", "")[:24] or None
     if form.validate_on_submit():
-        services.raise_professional_help(form.room.data or "", form.help_type.data,
-                                         current_user.username, form.group_session_id.data)
-        flash(_("Staff have been alerted. Stay with the person if you can."), "success")
-        return redirect(url_for("help_staff.dashboard"), 303)
+        try:
+            services.raise_professional_help(form.room.data or "", form.help_type.data,
+                                             current_user.username,
+                                             form.group_session_id.data or None)
+        except services.InvalidChoice:
+            form.group_session_id.errors = [_("That group session is not valid.")]
+        else:
+            flash(_("Staff have been alerted. Stay with the person if you can."), "success")
+            return redirect(url_for("help_staff.dashboard"), 303)
     status = 400 if request.method == "POST" else 200
     return render_template("help/professional.html", form=form), status
 

@@ -24,6 +24,7 @@ from ..center.services import Setting, get, register
 from ..clock import utcnow
 from ..db import is_sqlite, write_transaction
 from ..extensions import db
+from ..sessions.models import GroupSession
 from .models import (
     CrisisLine,
     CrisisLineSeed,
@@ -274,7 +275,7 @@ def daily_counts(days: int = 30) -> list[HelpDailyCount]:
 # ---- requests -----------------------------------------------------------------------------
 
 
-def send_quiet_word(when: str, find_me: str, group_session_id: int | None = None) -> None:
+def send_quiet_word(when: str, find_me: str, group_session_id: str | None = None) -> None:
     """Store a quiet-word request for staff (returns nothing the kiosk could show)."""
     if when not in WHEN_CHOICES:
         raise InvalidChoice(when)
@@ -285,11 +286,13 @@ def send_quiet_word(when: str, find_me: str, group_session_id: int | None = None
 
 
 def raise_professional_help(room: str, help_type: str, by: str,
-                            group_session_id: int | None = None) -> int:
+                            group_session_id: str | None = None) -> int:
     """A facilitator flags that professional help is needed; returns the request id."""
     if help_type not in HELP_TYPES:
         raise InvalidChoice(help_type)
     with write_transaction() as session:
+        if group_session_id is not None and session.get(GroupSession, group_session_id) is None:
+            raise InvalidChoice("group session")
         flag = ProfessionalHelpRequest(room=room.strip()[:ROOM_MAX], help_type=help_type,
                                        raised_by=by, group_session_id=group_session_id)
         session.add(flag)

@@ -221,19 +221,26 @@ def test_polling_does_not_keep_a_staff_session_alive(app: Flask, staff: Staff) -
 
 def test_the_console_can_link_professional_help_to_its_session(
         facilitator_client: FlaskClient, app: Flask) -> None:
-    url = "/staff/help/professional?session=42&room=Garden%20room"
+    from tests.sessions.helpers import make_session
+
+    with app.app_context():
+        group_id = make_session().id
+    console = facilitator_client.get(f"/staff/sessions/{group_id}").get_data(as_text=True)
+    url = f"/staff/help/professional?session={group_id}&amp;room=Room+2"
+    assert url in console and "Professional help needed" in console  # the console's link
+    url = url.replace("&amp;", "&")
     page = facilitator_client.get(url).get_data(as_text=True)
-    assert 'value="Garden room"' in page and 'value="42"' in page
+    assert 'value="Room 2"' in page and f'value="{group_id}"' in page
     response = post_form(facilitator_client, "/staff/help/professional",
-                         {"room": "Garden room", "help_type": "crisis_team",
-                          "group_session_id": "42"}, page=url)
+                         {"room": "Room 2", "help_type": "crisis_team",
+                          "group_session_id": group_id}, page=url)
     assert response.status_code == 303
     with app.app_context():
         flag = db.session.scalars(select(ProfessionalHelpRequest)).one()
-        assert (flag.room, flag.group_session_id) == ("Garden room", 42)
+        assert (flag.room, flag.group_session_id) == ("Room 2", group_id)
 
 
-@pytest.mark.parametrize("session", ["0", "-3", "abc"])
+@pytest.mark.parametrize("session", ["0", "-3", "abc", "x" * 25])
 def test_a_bad_session_id_is_refused(facilitator_client: FlaskClient, app: Flask,
                                      session: str) -> None:
     response = post_form(facilitator_client, "/staff/help/professional",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -72,20 +70,6 @@ def test_the_quiet_word_ends_on_the_ordinary_sign_in_screen(
     with app.app_context():
         row = db.session.scalars(select(QuietWordRequest)).one()
         assert (row.timing, row.find_me) == ("after", "blue jacket")
-
-
-def test_timing_is_similar_to_the_ordinary_screen(client: FlaskClient, app: Flask) -> None:
-    token = csrf_from(client.get("/quiet-word").get_data(as_text=True))
-    quiet, ordinary = [], []
-    for _ in range(25):
-        start = time.perf_counter()
-        client.post("/quiet-word", data={"csrf_token": token})
-        quiet.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        _ordinary(app)
-        ordinary.append(time.perf_counter() - start)
-    # Loose on purpose (a shared CI machine): the write must not make it noticeably slower.
-    assert statistics.median(quiet) < 3 * statistics.median(ordinary) + 0.02
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "fragment"])
