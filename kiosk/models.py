@@ -2,5 +2,16 @@
 
 from .auth.models import LoginFailure, SetupToken, StaffSession, User
 from .center.models import CenterSetting
+from .resources.models import (
+    Organization,
+    ResourceCategory,
+    ResourceChange,
+    ResourceHours,
+    ResourceHoursException,
+    ResourceService,
+    ResourceViewCount,
+)
 
-__all__ = ["CenterSetting", "LoginFailure", "SetupToken", "StaffSession", "User"]
+__all__ = ["CenterSetting", "LoginFailure", "Organization", "ResourceCategory", "ResourceChange",
+           "ResourceHours", "ResourceHoursException", "ResourceService", "ResourceViewCount",
+           "SetupToken", "StaffSession", "User"]
