@@ -75,7 +75,7 @@ def _card_context(service: Any) -> dict[str, Any]:
         "weekly": weekly,
         "day_names": [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"),
                       _("Saturday"), _("Sunday")],
-        "languages": [services.language_name(c, _locale())
+        "spoken_languages": [services.language_name(c, _locale())
                       for c in service.languages.split(",") if c],
         "categories": [services.category_name(c, _locale()) for c in service.categories],
         "codes": [kind for kind in qr.KINDS
