@@ -30,9 +30,11 @@ def import_command(file: Path, dry_run: bool, by: str) -> None:
         raise click.ClickException(f"cannot read {file.name}: {exc}") from exc
     click.echo(f"new: {preview.new}  changed: {preview.changed}  "
                f"unchanged: {preview.unchanged}  errors: {len(preview.errors)}")
-    for error in preview.errors:
-        message = services.ERROR_MESSAGES.get(error.code, error.code)
-        click.echo(f"row {error.row}, field {error.field}: {message}", err=True)
+    # The messages are lazy translations; a request context gives them the default locale.
+    with current_app.test_request_context():
+        for error in preview.errors:
+            message = services.ERROR_MESSAGES.get(error.code, error.code)
+            click.echo(f"row {error.row}, field {error.field}: {message}", err=True)
     if preview.errors:
         raise click.ClickException("nothing imported")
     if dry_run:

@@ -158,7 +158,7 @@ def demo_rows(country: str) -> list[ServiceInput]:
             categories=cats.split(";"), phone=f"+1202555{100 + number:04d}",
             text_phone=f"+1202555{150 + number:04d}" if "crisis-line" in cats else "",
             website=f"https://example.org/demo/{number}", address=f"{100 + number} Main Street",
-            city=TOWN, region="", postal_code="00000", country=country,
+            city=TOWN, region="Demo State", postal_code="00000", country=country,
             weekly=parse_weekly(hours), exceptions=parse_exceptions(exceptions), cost=cost,
             languages=langs.split(","), crisis="crisis-line" in cats
             or "psychiatric-emergency" in cats,

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from .categories import CATEGORIES
@@ -22,10 +23,10 @@ class LookupForm(FlaskForm):
     open_now = BooleanField(_l("Open now"))
 
 
-COST_CHOICES = [("", _l("Not known")), ("free", _l("Free")),
-                ("sliding", _l("Sliding scale")), ("fee", _l("Fee"))]
-STATUS_CHOICES = [("active", _l("Active (shown at the kiosk)")),
-                  ("inactive", _l("Inactive (hidden)"))]
+COST_CHOICES = [SelectChoice("", _l("Not known")), SelectChoice("free", _l("Free")),
+                SelectChoice("sliding", _l("Sliding scale")), SelectChoice("fee", _l("Fee"))]
+STATUS_CHOICES = [SelectChoice("active", _l("Active (shown at the kiosk)")),
+                  SelectChoice("inactive", _l("Inactive (hidden)"))]
 
 
 class ServiceForm(FlaskForm):

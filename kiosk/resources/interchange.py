@@ -244,7 +244,8 @@ def _hsds_rows(items: list[dict[str, Any]]
             "description": str(item.get("description") or ""),
             "organization_uuid": str(org.get("id") or item.get("organization_id") or ""),
             "organization_name": str(org.get("name") or item.get("name") or ""),
-            "organization_description": str(org.get("description") or ""),
+            "organization_description": "" if org.get("description") == org.get("name")
+            else str(org.get("description") or ""),
             "organization_website": str(org.get("website") or ""),
             "organization_email": str(org.get("email") or ""),
             "website": str(item.get("url") or ""), "email": str(item.get("email") or ""),
@@ -393,8 +394,10 @@ def service_to_hsds(service: ResourceService) -> dict[str, Any]:
     """One service as a full HSDS 3.0 service object."""
     sid = service.uuid
     org = service.organization
+    # HSDS requires an organization description; an empty one is written as the name (and
+    # read back as empty, see _hsds_rows) so export -> import -> export stays identical.
     organization: dict[str, Any] = {"id": org.uuid, "name": org.name,
-                                    "description": org.description}
+                                    "description": org.description or org.name}
     if org.website:
         organization["website"] = org.website
     if org.email:
@@ -551,8 +554,10 @@ def export_hsds_csv() -> bytes:
             writer = csv.DictWriter(text, fieldnames=columns, lineterminator="\n",
                                     extrasaction="ignore")
             writer.writeheader()
-            for key in sorted(tables[resource["name"]]):
-                writer.writerow(tables[resource["name"]][key])
+            # Rows in service order (services sorted by id), so a service's languages keep
+            # their order through export and import.
+            for row in tables[resource["name"]].values():
+                writer.writerow(row)
             _write(archive, resource["path"], text.getvalue().encode("utf-8"))
         package = {**descriptor, "resources": resources}
         _write(archive, "datapackage.json",

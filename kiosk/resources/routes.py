@@ -29,6 +29,7 @@ from .. import clock
 from ..auth.access import admin_required, staff_required
 from ..auth.forms import ButtonForm
 from ..config import Settings
+from ..extensions import csrf
 from ..web import page_or_fragment, wants_fragment
 from . import hours as hours_mod
 from . import interchange, qr, services
@@ -343,10 +344,12 @@ IMPORT_ERRORS = {
 
 
 @staff_bp.route("/import", methods=["GET", "POST"])
+@csrf.exempt  # the global check would read the body under the 1 MB cap; ImportForm checks it
 @admin_required
 def import_file() -> tuple[str, int]:
     """Upload a file and see a preview (new / changed / unchanged, errors); nothing is saved."""
-    # The foundation caps requests at 1 MB; directory files may be bigger.
+    # The foundation caps requests at 1 MB; directory files may be bigger. This must be set
+    # before anything reads the body, hence the CSRF token is checked by the form below.
     request.max_content_length = _settings().max_upload_bytes
     form = ImportForm()
     preview, token, message = None, "", ""

@@ -113,6 +113,8 @@ ERROR_MESSAGES = {
     "date": _l("Enter a date as YYYY-MM-DD."),
     "yes_no": _l("Enter yes or no."),
     "uuid": _l("Enter a UUID or leave it blank."),
+    "address_part": _l("With a street address, city, state or region and postal code are needed."),
+    "duplicate": _l("This id appears twice in the file."),
 }
 
 _LIMITS = {"name": 200, "organization_name": 200, "address": 200, "city": 100, "region": 100,
@@ -253,6 +255,11 @@ def parse_input(raw: dict[str, str], country: str, known_categories: set[str]) -
     except ValueError:
         errors["last_verified"] = "date"
     values["country"] = (raw.get("country") or country).strip().upper()[:2]
+    if values.get("address"):
+        # HSDS (and anyone finding the place) needs the whole address, not only the street.
+        for part in ("city", "region", "postal_code"):
+            if not values.get(part) and part not in errors:
+                errors[part] = "address_part"
     if errors:
         raise InvalidResource(errors)
     return ServiceInput(**values)
