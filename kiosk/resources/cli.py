@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from ..db import write_transaction
@@ -65,6 +65,7 @@ def reindex_command() -> None:
 
 
 @click.command("demo-data")
+@with_appcontext
 def demo_data_command() -> None:
     """Fill a clearly fictional directory plus real national crisis lines (verify locally)."""
     country = current_app.config["KIOSK"].country
