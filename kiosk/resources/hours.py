@@ -65,8 +65,8 @@ def _parse_range(text: str) -> tuple[str, str]:
 def _parse_days(text: str) -> list[int]:
     days: list[int] = []
     lowered = [name.lower() for name in DAY_NAMES]
-    for part in text.split(","):
-        part = part.strip().lower()[:7]
+    for raw in text.split(","):
+        part = raw.strip().lower()[:7]
         if "-" in part:
             first, last = (p.strip()[:3] for p in part.split("-", 1))
             if first not in lowered or last not in lowered:

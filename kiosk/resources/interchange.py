@@ -206,12 +206,12 @@ def _hsds_rows(items: list[dict[str, Any]]
     rows = []
     for item in items:
         org = item.get("organization") or {}
-        location = {}
+        location: dict[str, Any] = {}
         for sal in item.get("service_at_locations") or []:
             if sal.get("location"):
                 location = sal["location"]
                 break
-        address = next(iter(location.get("addresses") or []), {})
+        address: dict[str, Any] = next(iter(location.get("addresses") or []), {})
         phones = item.get("phones") or []
         voice = next((p for p in phones if p.get("type") in (None, "", "voice")), None)
         sms = next((p for p in phones if p.get("type") in ("sms", "text")), None)
@@ -282,8 +282,8 @@ def _schedules(schedules: list[dict[str, Any]]
         if schedule.get("freq") == "WEEKLY" and schedule.get("byday"):
             if not opens or not closes:
                 continue
-            for day in str(schedule["byday"]).split(","):
-                day = day.strip().upper()
+            for raw_day in str(schedule["byday"]).split(","):
+                day = raw_day.strip().upper()
                 if day in hours_mod.HSDS_DAYS:  # "1MO" (monthly positions) cannot be shown
                     weekly.append(hours_mod.WeeklySlot(hours_mod.HSDS_DAYS.index(day),
                                                        opens, closes))
@@ -327,7 +327,8 @@ def package_to_services(tables: dict[str, list[dict[str, str]]]) -> list[dict[st
     """Nest HSDS tables into service objects (the JSON form)."""
     orgs = {o["id"]: o for o in tables["organizations"] if "id" in o}
     terms = {t["id"]: t for t in tables["taxonomy_terms"] if "id" in t}
-    locations = {loc["id"]: dict(loc) for loc in tables["locations"] if "id" in loc}
+    locations: dict[str, dict[str, Any]] = {loc["id"]: dict(loc) for loc in tables["locations"]
+                                            if "id" in loc}
     for loc in locations.values():
         loc["addresses"] = [a for a in tables["addresses"] if a.get("location_id") == loc["id"]]
         loc["accessibility"] = [a for a in tables["accessibility"]
@@ -419,6 +420,24 @@ def service_to_hsds(service: ResourceService) -> dict[str, Any]:
         phones.append({"id": stable_id(sid, "phone", "sms"), "service_id": sid,
                        "number": service.text_phone, "type": "sms"})
     item["phones"] = phones
+    item["schedules"] = _hsds_schedules(service)
+    item["languages"] = [{"id": stable_id(sid, "language", code), "service_id": sid,
+                          "code": code, "name": services.language_name(code, "en")}
+                         for code in service.languages.split(",") if code]
+    if service.cost:
+        item["cost_options"] = [{"id": stable_id(sid, "cost"), "service_id": sid,
+                                 "option": COST_OPTIONS[service.cost]}]
+    else:
+        item["cost_options"] = []
+    item["service_at_locations"] = _hsds_locations(service)
+    item["attributes"] = _hsds_attributes(service)
+    item["organization"] = organization
+    return item
+
+
+def _hsds_schedules(service: ResourceService) -> list[dict[str, Any]]:
+    """Weekly hours as WEEKLY schedules; dated exceptions as one-day schedules."""
+    sid = service.uuid
     schedules = []
     weekly = services.weekly_of(service)
     groups: dict[tuple[str, str], list[int]] = {}
@@ -438,15 +457,12 @@ def service_to_hsds(service: ResourceService) -> dict[str, Any]:
         else:
             entry["opens_at"], entry["closes_at"] = exc.opens, exc.closes
         schedules.append(entry)
-    item["schedules"] = schedules
-    item["languages"] = [{"id": stable_id(sid, "language", code), "service_id": sid,
-                          "code": code, "name": services.language_name(code, "en")}
-                         for code in service.languages.split(",") if code]
-    if service.cost:
-        item["cost_options"] = [{"id": stable_id(sid, "cost"), "service_id": sid,
-                                 "option": COST_OPTIONS[service.cost]}]
-    else:
-        item["cost_options"] = []
+    return schedules
+
+
+def _hsds_locations(service: ResourceService) -> list[dict[str, Any]]:
+    """The address and accessibility as one service_at_location with its location."""
+    sid, org = service.uuid, service.organization
     locations = []
     if service.address or service.accessibility:
         lid = stable_id(sid, "location")
@@ -465,7 +481,12 @@ def service_to_hsds(service: ResourceService) -> dict[str, Any]:
                                               "description": service.accessibility})
         locations.append({"id": stable_id(sid, "service_at_location"), "service_id": sid,
                           "location_id": lid, "location": location})
-    item["service_at_locations"] = locations
+    return locations
+
+
+def _hsds_attributes(service: ResourceService) -> list[dict[str, Any]]:
+    """Categories (and the crisis / verify-locally flags) as taxonomy attributes."""
+    sid = service.uuid
     attributes = []
     for category in sorted(service.categories, key=lambda c: c.slug):
         term = _category_term(category)
@@ -480,9 +501,7 @@ def service_to_hsds(service: ResourceService) -> dict[str, Any]:
                                "link_type": "flag", "link_entity": "service",
                                "taxonomy_term_id": term["id"], "value": "true",
                                "taxonomy_term": term})
-    item["attributes"] = attributes
-    item["organization"] = organization
-    return item
+    return attributes
 
 
 def export_hsds_json() -> bytes:

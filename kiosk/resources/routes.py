@@ -44,7 +44,8 @@ _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 def _settings() -> Settings:
-    return current_app.config["KIOSK"]  # type: ignore[no-any-return]
+    settings: Settings = current_app.config["KIOSK"]
+    return settings
 
 
 def _locale() -> str:
@@ -386,7 +387,7 @@ def import_apply() -> BaseResponse | tuple[str, int]:
     token = request.form.get("token", "")
     if not form.validate_on_submit() or not _TOKEN_RE.match(token):
         return _import_failed("expired")
-    staged = [p for p in _staging_dir().glob(f"{token}.*")]
+    staged = list(_staging_dir().glob(f"{token}.*"))
     if not staged:
         return _import_failed("expired")
     path = staged[0]

@@ -134,7 +134,7 @@ def matching(query: str) -> tuple[Select[Any], Any] | None:
     if not groups:
         return None
     if db.engine.dialect.name == "sqlite":
-        rank = literal_column("bm25(resource_search)")
+        rank: Any = literal_column("bm25(resource_search)")
         stmt = (select(literal_column("rowid").label("id"), rank.label("rank"))
                 .select_from(text(FTS_TABLE))
                 .where(text(f"{FTS_TABLE} MATCH :fts_query")
@@ -158,39 +158,40 @@ def like_baseline(query: str) -> Select[Any] | None:
     return select(ResourceService.id).where(*conditions)
 
 
+# Plain literals (the table is FTS_TABLE); the migration keeps its own copy of these.
 SQLITE_DDL = (
-    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(search_text, content='resource_services', "
+    "CREATE VIRTUAL TABLE resource_search USING fts5(search_text, content='resource_services', "
     "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
-    f"""CREATE TRIGGER {FTS_TABLE}_ai AFTER INSERT ON resource_services BEGIN
-  INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text);
+    """CREATE TRIGGER resource_search_ai AFTER INSERT ON resource_services BEGIN
+  INSERT INTO resource_search(rowid, search_text) VALUES (new.id, new.search_text);
 END""",
-    f"""CREATE TRIGGER {FTS_TABLE}_ad AFTER DELETE ON resource_services BEGIN
-  INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text)
+    """CREATE TRIGGER resource_search_ad AFTER DELETE ON resource_services BEGIN
+  INSERT INTO resource_search(resource_search, rowid, search_text)
   VALUES ('delete', old.id, old.search_text);
 END""",
-    f"""CREATE TRIGGER {FTS_TABLE}_au AFTER UPDATE OF search_text ON resource_services BEGIN
-  INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text)
+    """CREATE TRIGGER resource_search_au AFTER UPDATE OF search_text ON resource_services BEGIN
+  INSERT INTO resource_search(resource_search, rowid, search_text)
   VALUES ('delete', old.id, old.search_text);
-  INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text);
+  INSERT INTO resource_search(rowid, search_text) VALUES (new.id, new.search_text);
 END""",
 )
 SQLITE_DROP = (
-    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_au",
-    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_ad",
-    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_ai",
-    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+    "DROP TRIGGER IF EXISTS resource_search_au",
+    "DROP TRIGGER IF EXISTS resource_search_ad",
+    "DROP TRIGGER IF EXISTS resource_search_ai",
+    "DROP TABLE IF EXISTS resource_search",
 )
 POSTGRES_DDL = (
-    f"CREATE INDEX {PG_INDEX} ON resource_services "
+    "CREATE INDEX ix_resource_services_search_tsv ON resource_services "
     "USING gin (to_tsvector('simple', search_text))",
 )
-POSTGRES_DROP = (f"DROP INDEX IF EXISTS {PG_INDEX}",)
+POSTGRES_DROP = ("DROP INDEX IF EXISTS ix_resource_services_search_tsv",)
 
 
 def rebuild_index() -> None:
     """Rebuild the SQLite FTS index from the table (after a batch migration copied the table)."""
     if db.engine.dialect.name == "sqlite":
-        db.session.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"))
+        db.session.execute(text("INSERT INTO resource_search(resource_search) VALUES ('rebuild')"))
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool,
@@ -200,7 +201,5 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool,
     Autogenerate cannot see FTS5 virtual tables (and their shadow tables) or the PostgreSQL
     expression index, so without this it would offer to drop them.
     """
-    if reflected and compare_to is None and name and name.startswith(
-            (FTS_TABLE, PG_INDEX)):
-        return False
-    return True
+    return not (reflected and compare_to is None and name
+                and name.startswith((FTS_TABLE, PG_INDEX)))

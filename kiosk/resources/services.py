@@ -199,7 +199,8 @@ def _yes_no(raw: str) -> bool:
     raise ValueError("yes_no")
 
 
-def parse_input(raw: dict[str, str], country: str, known_categories: set[str]) -> ServiceInput:
+def parse_input(  # noqa: PLR0912  (one plain branch per kind of field reads best)
+        raw: dict[str, str], country: str, known_categories: set[str]) -> ServiceInput:
     """Validate text fields into a ServiceInput; raises InvalidResource naming every bad field."""
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
@@ -273,9 +274,10 @@ def ensure_categories(session: Session) -> None:
     have = set(session.scalars(select(ResourceCategory.slug)))
     for position, entry in enumerate(CATEGORIES):
         if entry.slug not in have:
-            session.add(ResourceCategory(uuid=category_uuid(entry.slug), slug=entry.slug, code=entry.code, name=entry.name,
-                                         name_es=entry.name_es, taxonomy=entry.taxonomy,
-                                         position=position))
+            session.add(ResourceCategory(
+                uuid=category_uuid(entry.slug), slug=entry.slug, code=entry.code,
+                name=entry.name, name_es=entry.name_es, taxonomy=entry.taxonomy,
+                position=position))
     session.flush()
 
 
@@ -557,7 +559,7 @@ def find(query: str = "", *, category: str = "", language: str = "", free: bool 
     stmt = stmt.order_by(*order).limit(fetch).options(
         selectinload(ResourceService.hours), selectinload(ResourceService.exceptions),
         selectinload(ResourceService.organization))
-    moment = now or datetime.now()  # noqa: DTZ005  (callers pass the center's time)
+    moment = now or datetime.now()
     listings = []
     for service in db.session.scalars(stmt):
         state = hours_mod.open_state(moment, weekly_of(service), exceptions_of(service))

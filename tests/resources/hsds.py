@@ -59,7 +59,8 @@ def _typed(value: str, field: dict[str, Any]) -> Any:
     return value
 
 
-def package_errors(content: bytes, strict: bool = True) -> list[str]:
+def package_errors(  # noqa: PLR0912  (one check after another, as the spec lists them)
+        content: bytes, strict: bool = True) -> list[str]:
     """Check an HSDS CSV package zip against the official datapackage.json and the schemas.
 
     Each table must be listed in the official descriptor with exactly its fields; each row must

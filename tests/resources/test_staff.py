@@ -72,7 +72,7 @@ def test_bad_input_is_refused_with_a_message(app: Flask, facilitator_client: Fla
 def test_edit_records_changed_fields(app: Flask, facilitator_client: FlaskClient,
                                      add_service: Any) -> None:
     with app.app_context():
-        service = add_service(**{k: v for k, v in FORM.items()})
+        service = add_service(**FORM)
     url = f"/staff/resources/{service.uuid}/edit"
     page = facilitator_client.get(url).get_data(as_text=True)
     assert "Harbor Counseling" in page and "Mon-Fri 09:00-17:00" in page
