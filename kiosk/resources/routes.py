@@ -337,7 +337,7 @@ IMPORT_ERRORS = {
     "json": _("The file is not valid JSON."),
     "zip": _("The file is not a zip package."),
     "package": _("The zip package has no services.csv."),
-    "header": _("The CSV has no “name” column. Start from the template in the README."),
+    "header": _("The CSV has no “name” column. Start from the template in docs/RESOURCES.md."),
     "encoding": _("The file is not UTF-8 text."),
     "errors": _("The file has errors; nothing was imported."),
     "expired": _("That preview has expired. Upload the file again."),
