@@ -98,6 +98,9 @@ def build(size: int, database_url: str, data_dir: Path) -> Any:
                 session.execute(insert(ResourceService), batch)
             session.execute(insert(service_categories), links)
             session.execute(insert(ResourceHours), hours)
+        # Fresh statistics, as a database that has been in use would have (both dialects).
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
         print(f"  built {size:,} services in {time.perf_counter() - started:.1f} s")
     return app
 

@@ -19,6 +19,7 @@ from .models import ResourceService
 
 FTS_TABLE = "resource_search"
 PG_INDEX = "ix_resource_services_search_tsv"
+PG_COLUMN = "search_tsv"
 MAX_WORDS = 8
 
 # What people type → words staff write in listings. Keys match as prefixes of typed words, so
@@ -140,7 +141,7 @@ def matching(query: str) -> tuple[Select[Any], Any] | None:
                 .where(text(f"{FTS_TABLE} MATCH :fts_query")
                        .bindparams(fts_query=_fts_query(groups))))
         return stmt, rank
-    vector = func.to_tsvector(literal_column("'simple'"), ResourceService.search_text)
+    vector: Any = literal_column(f"{ResourceService.__tablename__}.{PG_COLUMN}")
     tsquery = func.to_tsquery(literal_column("'simple'"), _pg_query(groups))
     rank = -func.ts_rank(vector, tsquery)
     stmt = select(ResourceService.id.label("id"), rank.label("rank")).where(
@@ -181,11 +182,14 @@ SQLITE_DROP = (
     "DROP TRIGGER IF EXISTS resource_search_ai",
     "DROP TABLE IF EXISTS resource_search",
 )
+# A stored tsvector: ranking and rechecking read it instead of re-parsing every matching row.
 POSTGRES_DDL = (
-    "CREATE INDEX ix_resource_services_search_tsv ON resource_services "
-    "USING gin (to_tsvector('simple', search_text))",
+    "ALTER TABLE resource_services ADD COLUMN search_tsv tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED",
+    "CREATE INDEX ix_resource_services_search_tsv ON resource_services USING gin (search_tsv)",
 )
-POSTGRES_DROP = ("DROP INDEX IF EXISTS ix_resource_services_search_tsv",)
+POSTGRES_DROP = ("DROP INDEX IF EXISTS ix_resource_services_search_tsv",
+                 "ALTER TABLE resource_services DROP COLUMN IF EXISTS search_tsv")
 
 
 def rebuild_index() -> None:
@@ -199,7 +203,7 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool,
     """Alembic filter: the search index objects are made by hand in the migration.
 
     Autogenerate cannot see FTS5 virtual tables (and their shadow tables) or the PostgreSQL
-    expression index, so without this it would offer to drop them.
+    generated tsvector column and its index, so without this it would offer to drop them.
     """
     return not (reflected and compare_to is None and name
-                and name.startswith((FTS_TABLE, PG_INDEX)))
+                and name.startswith((FTS_TABLE, PG_INDEX, PG_COLUMN)))

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 # Copied from kiosk.resources.search at the time of writing: migrations must not change later.
 SQLITE_DDL = ("CREATE VIRTUAL TABLE resource_search USING fts5(search_text, content='resource_services', content_rowid='id', tokenize='unicode61 remove_diacritics 2')", 'CREATE TRIGGER resource_search_ai AFTER INSERT ON resource_services BEGIN\n  INSERT INTO resource_search(rowid, search_text) VALUES (new.id, new.search_text);\nEND', "CREATE TRIGGER resource_search_ad AFTER DELETE ON resource_services BEGIN\n  INSERT INTO resource_search(resource_search, rowid, search_text)\n  VALUES ('delete', old.id, old.search_text);\nEND", "CREATE TRIGGER resource_search_au AFTER UPDATE OF search_text ON resource_services BEGIN\n  INSERT INTO resource_search(resource_search, rowid, search_text)\n  VALUES ('delete', old.id, old.search_text);\n  INSERT INTO resource_search(rowid, search_text) VALUES (new.id, new.search_text);\nEND")
 SQLITE_DROP = ('DROP TRIGGER IF EXISTS resource_search_au', 'DROP TRIGGER IF EXISTS resource_search_ad', 'DROP TRIGGER IF EXISTS resource_search_ai', 'DROP TABLE IF EXISTS resource_search')
-POSTGRES_DDL = ("CREATE INDEX ix_resource_services_search_tsv ON resource_services USING gin (to_tsvector('simple', search_text))",)
-POSTGRES_DROP = ('DROP INDEX IF EXISTS ix_resource_services_search_tsv',)
+POSTGRES_DDL = ("ALTER TABLE resource_services ADD COLUMN search_tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED", 'CREATE INDEX ix_resource_services_search_tsv ON resource_services USING gin (search_tsv)')
+POSTGRES_DROP = ('DROP INDEX IF EXISTS ix_resource_services_search_tsv', 'ALTER TABLE resource_services DROP COLUMN IF EXISTS search_tsv')
 
 
 # revision identifiers, used by Alembic.
