@@ -120,8 +120,11 @@ def parse_exceptions(text: str) -> list[DatedException]:
     return sorted(found, key=lambda e: e.on)
 
 
-def format_weekly(slots: list[WeeklySlot]) -> str:
-    """Write weekly hours back in the text format (days with equal hours grouped)."""
+def format_weekly(slots: list[WeeklySlot], day_names: tuple[str, ...] = DAY_NAMES) -> str:
+    """Write weekly hours back in the text format (days with equal hours grouped).
+
+    Other ``day_names`` (e.g. Spanish abbreviations) make a summary for people to read.
+    """
     if len(slots) == 7 and all(s.opens == s.closes == "00:00" for s in slots):
         return "24/7"
     by_range: dict[tuple[str, str], list[int]] = {}
@@ -129,18 +132,18 @@ def format_weekly(slots: list[WeeklySlot]) -> str:
         by_range.setdefault((slot.opens, slot.closes), []).append(slot.weekday)
     lines = []
     for (opens, closes), days in sorted(by_range.items(), key=lambda item: item[1][0]):
-        lines.append(f"{_format_days(days)} {opens}-{closes}")
+        lines.append(f"{_format_days(days, day_names)} {opens}-{closes}")
     return "; ".join(lines)
 
 
-def _format_days(days: list[int]) -> str:
+def _format_days(days: list[int], names: tuple[str, ...]) -> str:
     groups: list[list[int]] = []
     for day in sorted(days):
         if groups and groups[-1][-1] == day - 1:
             groups[-1].append(day)
         else:
             groups.append([day])
-    return ",".join(DAY_NAMES[g[0]] if len(g) == 1 else f"{DAY_NAMES[g[0]]}-{DAY_NAMES[g[-1]]}"
+    return ",".join(names[g[0]] if len(g) == 1 else f"{names[g[0]]}-{names[g[-1]]}"
                     for g in groups)
 
 

@@ -19,8 +19,11 @@ class NoSuchCode(LookupError):
 
 
 def payload(kind: str, *, name: str, phone: str, text_phone: str, address: str,
-            hours: str) -> str:
-    """What a code holds: a tel: or sms: link, or a short plain-text card."""
+            hours: str, labels: tuple[str, str] = ("Tel", "SMS")) -> str:
+    """What a code holds: a tel: or sms: link, or a short plain-text card.
+
+    ``labels`` name the call and text numbers on the card, in the reader's language.
+    """
     if kind == "call" and phone:
         return f"tel:{phone}"
     if kind == "text" and text_phone:
@@ -28,9 +31,9 @@ def payload(kind: str, *, name: str, phone: str, text_phone: str, address: str,
     if kind == "card":
         lines = [name]
         if phone:
-            lines.append(f"Tel: {phone}")
+            lines.append(f"{labels[0]}: {phone}")
         if text_phone:
-            lines.append(f"SMS: {text_phone}")
+            lines.append(f"{labels[1]}: {text_phone}")
         if address:
             lines.append(address)
         if hours:

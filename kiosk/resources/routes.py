@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from babel.dates import get_day_names
 from flask import (
     Blueprint,
     Response,
@@ -156,8 +157,11 @@ def slip(service_id: Any) -> str:
 
 
 def _hours_summary(service: Any) -> str:
-    weekly = hours_mod.format_weekly(services.weekly_of(service))
-    return weekly or "Hours unknown - call first"
+    """The weekly hours in the display language, for the plain-text card."""
+    names = get_day_names("abbreviated", locale=_locale())
+    weekly = hours_mod.format_weekly(services.weekly_of(service),
+                                     tuple(str(names[day]) for day in range(7)))
+    return weekly or _("Hours unknown: call first")
 
 
 @bp.route("/<uuid:service_id>/qr/<kind>.svg")
@@ -169,7 +173,7 @@ def qr_code(service_id: Any, kind: str) -> Response:
                                         service.postal_code) if p)
         content = qr.payload(kind, name=service.name, phone=service.phone,
                              text_phone=service.text_phone, address=address,
-                             hours=_hours_summary(service))
+                             hours=_hours_summary(service), labels=(_("Call"), _("Text")))
     except (services.ResourceNotFound, qr.NoSuchCode):
         abort(404)
     response = make_response(qr.svg(content, title=service.name))

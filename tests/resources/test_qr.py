@@ -6,7 +6,6 @@ import io
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from kiosk.resources import qr
@@ -25,7 +24,7 @@ def decode(content: str) -> str:
 
 
 @pytest.fixture
-def service(app_ctx: Flask, add_service: Any) -> Any:
+def service(add_service: Any) -> Any:
     """A service with a call number, a text number, an address and hours."""
     return add_service(name="Harbor Warm Line", phone="(202) 555-0123",
                        text_phone="202-555-0155", address="1 Main St", city="Springfield",
@@ -48,11 +47,12 @@ def test_card_code_holds_name_phone_address_and_hours(client: FlaskClient,
                                                      service: Any) -> None:
     text = qr.payload("card", name=service.name, phone=service.phone,
                       text_phone=service.text_phone,
-                      address="1 Main St, Springfield, IL, 62701", hours="Mon-Sun 22:00-06:00")
+                      address="1 Main St, Springfield, IL, 62701", hours="Mon-Sun 22:00-06:00",
+                      labels=("Call", "Text"))
     response = client.get(f"/resources/{service.uuid}/qr/card.svg")
     assert response.data == qr.svg(text, title="Harbor Warm Line")
     decoded = decode(text)
-    for part in ("Harbor Warm Line", "+12025550123", "1 Main St", "Mon-Sun 22:00-06:00"):
+    for part in ("Harbor Warm Line", "Call: +12025550123", "1 Main St", "Mon-Sun 22:00-06:00"):
         assert part in decoded
 
 
@@ -73,3 +73,17 @@ def test_detail_and_slip_show_the_phone(client: FlaskClient, service: Any) -> No
         page = client.get(url).get_data(as_text=True)
         assert "(202) 555-0123" in page and 'href="tel:+12025550123"' in page
         assert "qr/card.svg" in page
+
+
+def test_card_code_speaks_the_chosen_language(client: FlaskClient, service: Any) -> None:
+    from tests.conftest import csrf_from
+
+    token = csrf_from(client.get("/").get_data(as_text=True))
+    client.post("/language", data={"lang": "es", "next": "/", "csrf_token": token})
+    text = qr.payload("card", name=service.name, phone=service.phone,
+                      text_phone=service.text_phone,
+                      address="1 Main St, Springfield, IL, 62701", hours="lun-dom 22:00-06:00",
+                      labels=("Llamar", "Mensaje de texto"))
+    response = client.get(f"/resources/{service.uuid}/qr/card.svg")
+    assert response.data == qr.svg(text, title="Harbor Warm Line")
+    assert "Llamar: +12025550123" in decode(text)

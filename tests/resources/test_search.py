@@ -26,7 +26,7 @@ def _search(client: FlaskClient, fragment: bool = True, **fields: str) -> Any:
 
 
 @pytest.fixture
-def directory(app_ctx: Flask, add_service: Any) -> dict[str, Any]:
+def directory(add_service: Any) -> dict[str, Any]:
     """A small directory with one of everything the filters care about."""
     return {
         "counseling": add_service(name="Maple Counseling Center", categories="counseling",
@@ -169,3 +169,16 @@ def test_search_form_is_not_kept_for_the_next_person(client: FlaskClient,
     _search(client, q="therap")
     fresh = client.get("/resources").get_data(as_text=True)
     assert "therap" not in fresh and "Maple Counseling Center" not in fresh
+
+
+def test_lookup_in_spanish(client: FlaskClient, directory: dict[str, Any]) -> None:
+    token = csrf_from(client.get("/").get_data(as_text=True))
+    client.post("/language", data={"lang": "es", "next": "/", "csrf_token": token})
+    page = client.get("/resources").get_data(as_text=True)
+    assert "Encontrar ayuda cerca" in page
+    assert "Despensa de alimentos" in page and "Línea de crisis" in page  # category names
+    assert "Food Pantry" not in page
+    results = _search(client, q="consejeria").get_data(as_text=True)
+    assert "Lugares encontrados" in results
+    detail = client.get(f"/resources/{directory['crisis'].uuid}").get_data(as_text=True)
+    assert "Abierto ahora" in detail and "inglés" in detail and "Gratis" in detail
