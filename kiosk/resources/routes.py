@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -331,9 +332,18 @@ def restore(service_id: Any) -> BaseResponse:
 # ---- import / export -----------------------------------------------------------------------
 
 
+STAGED_FOR = timedelta(hours=1)
+
+
 def _staging_dir() -> Path:
+    """Where previewed import files wait to be applied (staff data, never attendee data)."""
     path = _settings().data_dir / "resource-imports"
     path.mkdir(parents=True, exist_ok=True)
+    # Previews nobody applied are dropped after an hour.
+    cutoff = time.time() - STAGED_FOR.total_seconds()
+    for old in path.iterdir():
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
     return path
 
 

@@ -6,7 +6,7 @@ Functions take plain values and raise named errors; none of them knows about ``r
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -605,10 +605,3 @@ def language_name(code: str, locale: str) -> str:
     except (UnknownLocaleError, ValueError):
         return code
 
-
-def copy_input(data: ServiceInput, **changes: Any) -> ServiceInput:
-    """A changed copy of an input."""
-    return replace(data, **changes)
-
-
-INPUT_FIELDS = [f.name for f in fields(ServiceInput)]

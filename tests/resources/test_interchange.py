@@ -263,3 +263,43 @@ def test_exports_download(filled: Flask, admin_client: FlaskClient) -> None:
     assert response.status_code == 200 and response.mimetype == "application/json"
     assert "attachment" in response.headers["Content-Disposition"]
     assert len(response.get_json()) >= 40
+
+
+def test_upload_without_csrf_token_is_refused(app: Flask, admin_client: FlaskClient) -> None:
+    response = admin_client.post("/staff/resources/import", data={
+        "file": (io.BytesIO(_csv([GOOD])), "x.csv")}, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "expired" in response.get_data(as_text=True)
+    with app.app_context():
+        assert _count() == 0
+
+
+def test_upload_over_the_import_limit_is_refused(app: Flask, admin_client: FlaskClient) -> None:
+    app.config["KIOSK"] = app.config["KIOSK"].with_overrides(max_upload_bytes=50_000)
+    response = _upload(admin_client, "big.csv", b"name\n" + b"x" * 60_000)
+    assert response.status_code == 413
+
+
+def test_stale_previews_expire(app: Flask, admin_client: FlaskClient) -> None:
+    import os
+    import time
+
+    page = _upload(admin_client, "x.csv", _csv([GOOD])).get_data(as_text=True)
+    token = page.split('name="token" value="')[1].split('"')[0]
+    staged = next((app.config["KIOSK"].data_dir / "resource-imports").glob(f"{token}.*"))
+    hours_ago = time.time() - 7200
+    os.utime(staged, (hours_ago, hours_ago))
+    response = admin_client.post("/staff/resources/import/apply", data={
+        "csrf_token": csrf_from(page), "token": token})
+    assert response.status_code == 400
+    assert "expired" in response.get_data(as_text=True)
+    with app.app_context():
+        assert _count() == 0
+
+
+@pytest.mark.parametrize("token", ["../../secret_key", "short", "a" * 100, ""])
+def test_apply_refuses_odd_tokens(admin_client: FlaskClient, token: str) -> None:
+    token_field = csrf_from(admin_client.get("/staff/resources/import").get_data(as_text=True))
+    response = admin_client.post("/staff/resources/import/apply", data={
+        "csrf_token": token_field, "token": token})
+    assert response.status_code == 400
