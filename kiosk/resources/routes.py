@@ -246,6 +246,7 @@ def _edit(service_uuid: str | None) -> BaseResponse | tuple[str, int]:
             raw["last_verified"] = service.verified_on.isoformat() if service.verified_on else ""
             raw["verified_by"] = service.verified_by
             raw["uuid"] = service.uuid
+            raw["country"] = service.country  # an imported listing may be in another country
         try:
             data = services.parse_input(raw, _settings().country, services.category_slugs())
             saved, _changed = services.save_service(data, current_user.username,
