@@ -96,7 +96,7 @@ def parse_weekly(text: str) -> list[WeeklySlot]:
             raise HoursError(f"line {line!r}")
         opens, closes = _parse_range(parts[1])
         slots.extend(WeeklySlot(day, opens, closes) for day in _parse_days(parts[0]))
-    return sorted(set(slots), key=lambda s: (s.weekday, s.opens))
+    return sorted(set(slots), key=lambda s: (s.weekday, s.opens, s.closes))
 
 
 def parse_exceptions(text: str) -> list[DatedException]:
@@ -128,7 +128,7 @@ def format_weekly(slots: list[WeeklySlot], day_names: tuple[str, ...] = DAY_NAME
     if len(slots) == 7 and all(s.opens == s.closes == "00:00" for s in slots):
         return "24/7"
     by_range: dict[tuple[str, str], list[int]] = {}
-    for slot in sorted(slots, key=lambda s: (s.weekday, s.opens)):
+    for slot in sorted(slots, key=lambda s: (s.weekday, s.opens, s.closes)):
         by_range.setdefault((slot.opens, slot.closes), []).append(slot.weekday)
     lines = []
     for (opens, closes), days in sorted(by_range.items(), key=lambda item: item[1][0]):

@@ -107,7 +107,8 @@ class ResourceService(db.Model):  # type: ignore[name-defined]
     categories: Mapped[list[ResourceCategory]] = relationship(
         secondary=service_categories, order_by=ResourceCategory.position)
     hours: Mapped[list[ResourceHours]] = relationship(
-        cascade="all, delete-orphan", order_by="(ResourceHours.weekday, ResourceHours.opens)")
+        cascade="all, delete-orphan",
+        order_by="(ResourceHours.weekday, ResourceHours.opens, ResourceHours.closes)")
     exceptions: Mapped[list[ResourceHoursException]] = relationship(
         cascade="all, delete-orphan", order_by="ResourceHoursException.on")
 

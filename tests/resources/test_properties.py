@@ -28,9 +28,9 @@ slot = st.builds(hours.WeeklySlot, weekday=st.integers(0, 6),
 
 @given(st.lists(slot, max_size=10))
 def test_weekly_hours_round_trip(slots: list[hours.WeeklySlot]) -> None:
-    unique = sorted(set(slots), key=lambda s: (s.weekday, s.opens))
+    unique = sorted(set(slots), key=lambda s: (s.weekday, s.opens, s.closes))
     text = hours.format_weekly(unique)
     assert hours.parse_weekly(text) == sorted(set(hours.parse_weekly(text)),
-                                              key=lambda s: (s.weekday, s.opens))
+                                              key=lambda s: (s.weekday, s.opens, s.closes))
     if text != "24/7":
         assert set(hours.parse_weekly(text)) == set(unique)
