@@ -293,6 +293,8 @@ def _status_action(service_id: Any, action: str) -> BaseResponse:
     if not form.validate_on_submit():
         abort(400)
     actions = {"verify": lambda u: services.verify(u, current_user.username, _now().date()),
+               "closed_today": lambda u: services.close_for_day(u, current_user.username,
+                                                                _now().date()),
                "archive": lambda u: services.archive(u, current_user.username),
                "restore": lambda u: services.restore(u, current_user.username)}
     try:
@@ -304,6 +306,7 @@ def _status_action(service_id: Any, action: str) -> BaseResponse:
         return page_or_fragment("resources/_status.html", "resources/_status.html",
                                 service=service, button=ButtonForm())
     messages = {"verify": _("Marked as verified today."), "archive": _("Archived."),
+                "closed_today": _("Marked closed today. The kiosk shows it as closed."),
                 "restore": _("Back on the kiosk.")}
     flash(messages[action], "success")
     return redirect(url_for("resources_staff.history", service_id=str(service_id)), 303)
@@ -314,6 +317,13 @@ def _status_action(service_id: Any, action: str) -> BaseResponse:
 def verify(service_id: Any) -> BaseResponse:
     """Mark a service verified today."""
     return _status_action(service_id, "verify")
+
+
+@staff_bp.route("/<uuid:service_id>/closed-today", methods=["POST"])
+@staff_required
+def closed_today(service_id: Any) -> BaseResponse:
+    """Add a "closed all day" exception for today (the center's date)."""
+    return _status_action(service_id, "closed_today")
 
 
 @staff_bp.route("/<uuid:service_id>/archive", methods=["POST"])

@@ -469,6 +469,21 @@ def verify(service_uuid: str, by: str, today: date) -> None:
     _set_status(service_uuid, by, "verified", verified_on=today, verified_by=by)
 
 
+def close_for_day(service_uuid: str, by: str, day: date) -> None:
+    """Mark a service closed all day (e.g. "closed today"), replacing other hours that day."""
+    with write_transaction() as session:
+        service = session.scalar(select(ResourceService).where(
+            ResourceService.uuid == service_uuid))
+        if service is None:
+            raise ResourceNotFound(service_uuid)
+        service.exceptions = [e for e in service.exceptions if e.on != day]
+        service.exceptions.append(ResourceHoursException(on=day, closed=True))
+        service.updated_at = clock.utcnow()
+        service.updated_by = by
+        session.add(ResourceChange(service_uuid=service_uuid, by=by, action="edited",
+                                   fields="hours_exceptions"))
+
+
 def archive(service_uuid: str, by: str) -> None:
     """Take a service off the kiosk (status inactive) without losing its history."""
     _set_status(service_uuid, by, "archived", status="inactive")

@@ -181,3 +181,18 @@ def test_unknown_service_is_404_not_500(facilitator_client: FlaskClient) -> None
     response = post_form(facilitator_client, f"/staff/resources/{unknown}/verify",
                          page="/staff/resources")
     assert response.status_code == 404
+
+
+def test_closed_today(app: Flask, facilitator_client: FlaskClient, client: FlaskClient,
+                      add_service: Any) -> None:
+    service = add_service(name="Always Open", hours="24/7")
+    assert "Open now" in client.get(f"/resources/{service.uuid}").get_data(as_text=True)
+    url = f"/staff/resources/{service.uuid}/history"
+    response = post_form(facilitator_client, f"/staff/resources/{service.uuid}/closed-today",
+                         page=url)
+    assert response.status_code == 303
+    page = client.get(f"/resources/{service.uuid}").get_data(as_text=True)
+    assert "Closed now" in page and "Closed today" in page
+    with app.app_context():
+        change = services.history(service.uuid)[0]
+        assert (change.action, change.fields) == ("edited", "hours_exceptions")

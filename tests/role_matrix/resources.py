@@ -33,6 +33,8 @@ ROUTES = {
                                   facilitator=404, admin=404)],
     "resources_staff.history": [staff_only("GET", "/staff/resources/{service}/history")],
     "resources_staff.verify": [staff_only("POST", "/staff/resources/{service}/verify", 303)],
+    "resources_staff.closed_today": [staff_only("POST",
+                                                "/staff/resources/{service}/closed-today", 303)],
     "resources_staff.archive": [staff_only("POST", "/staff/resources/{spare_service}/archive",
                                            303)],
     "resources_staff.restore": [staff_only("POST", "/staff/resources/{archived_service}/restore",
