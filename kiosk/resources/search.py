@@ -66,7 +66,9 @@ def normalize(value: str) -> str:
 
 def words(value: str) -> list[str]:
     """The searchable words of a text."""
-    return re.findall(r"\w+", normalize(value))[:MAX_WORDS]
+    # Letters and digits only: "_" is not a word character here (it marks phrases below), and
+    # no FTS5 or tsquery operator can come from what was typed.
+    return re.findall(r"[^\W_]+", normalize(value))[:MAX_WORDS]
 
 
 def expand(query: str) -> list[list[str]]:

@@ -62,7 +62,8 @@ def test_search_finds(app_ctx: Flask, directory: dict[str, Any], query: str,
 
 
 @pytest.mark.parametrize("query", ["zzzz", "Old Counseling Office", "\"", "*", "-", "NEAR(",
-                                   "a OR b", "'; DROP TABLE resource_services; --"])
+                                   "_", "a_b", "a OR b", "x:*", "a & !b",
+                                   "'; DROP TABLE resource_services; --"])
 def test_search_does_not_find_or_break(app_ctx: Flask, directory: dict[str, Any],
                                        query: str) -> None:
     names = [listing.service.name for listing in services.find(query)]
