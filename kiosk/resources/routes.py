@@ -135,7 +135,7 @@ def _tiles() -> list[tuple[str, str]]:
 
 
 @bp.route("/<uuid:service_id>")
-def detail(service_id: Any) -> str:
+def detail(service_id: Any) -> Response:
     """One service: big phone number, hours today, address, languages, cost, take-away codes."""
     try:
         service = services.get_service(str(service_id), active_only=True)
@@ -144,17 +144,19 @@ def detail(service_id: Any) -> str:
     # An anonymous count for the day; nothing about who looked (PRODUCT.md §3).
     services.count_view(service.id, _now().date())
     service = services.get_service(str(service_id), active_only=True)
-    return render_template("resources/detail.html", **_card_context(service))
+    return page_or_fragment("resources/detail.html", "resources/_detail.html",
+                            **_card_context(service))
 
 
 @bp.route("/<uuid:service_id>/slip")
-def slip(service_id: Any) -> str:
+def slip(service_id: Any) -> Response:
     """A printable slip with the details and the QR codes."""
     try:
         service = services.get_service(str(service_id), active_only=True)
     except services.ResourceNotFound:
         abort(404)
-    return render_template("resources/slip.html", **_card_context(service))
+    return page_or_fragment("resources/slip.html", "resources/_slip.html",
+                            **_card_context(service))
 
 
 def _hours_summary(service: Any) -> str:

@@ -87,3 +87,11 @@ def test_card_code_speaks_the_chosen_language(client: FlaskClient, service: Any)
     response = client.get(f"/resources/{service.uuid}/qr/card.svg")
     assert response.data == qr.svg(text, title="Harbor Warm Line")
     assert "Llamar: +12025550123" in decode(text)
+
+
+def test_detail_and_slip_as_fragments(client: FlaskClient, service: Any) -> None:
+    for url in (f"/resources/{service.uuid}", f"/resources/{service.uuid}/slip"):
+        response = client.get(url, headers={"HX-Request": "true"})
+        body = response.get_data(as_text=True)
+        assert response.status_code == 200 and "<html" not in body
+        assert "(202) 555-0123" in body and "HX-Request" in response.headers["Vary"]
