@@ -25,3 +25,12 @@ def test_demo_data(app: Flask, runner: FlaskCliRunner) -> None:
         assert national and all(s.crisis for s in national)
         assert "988" in {s.phone for s in national}
         assert len(services.history(listed[0].uuid)) == 1
+
+
+def test_reindex_rebuilds_search(app: Flask, runner: FlaskCliRunner) -> None:
+    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    result = runner.invoke(args=["resources", "reindex"])
+    assert result.exit_code == 0 and "rebuilt" in result.output
+    with app.app_context():
+        names = [listing.service.name for listing in services.find("therap")]
+        assert "Riverton Community Counseling" in names
