@@ -33,7 +33,7 @@ from .categories import (
     category_uuid,
     stable_id,
 )
-from .models import ResourceCategory, ResourceService
+from .models import Organization, ResourceCategory, ResourceService
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 FORMATS = ("csv", "hsds-json", "hsds-csv")
@@ -203,9 +203,12 @@ def _hsds_rows(items: list[dict[str, Any]]
     by_uuid = {category_uuid(entry.slug): entry.slug for entry in CATEGORIES}
     by_uuid.update({c.uuid: c.slug for c in db.session.scalars(select(ResourceCategory))})
     new_categories: dict[str, tuple[str, str]] = {}
+    # A service may name its organization only by id: use the name we already have for it.
+    known_orgs = dict(db.session.execute(select(Organization.uuid, Organization.name)).all())
     rows = []
     for item in items:
         org = item.get("organization") or {}
+        org_id = str(org.get("id") or item.get("organization_id") or "")
         location: dict[str, Any] = {}
         for sal in item.get("service_at_locations") or []:
             if sal.get("location"):
@@ -242,8 +245,9 @@ def _hsds_rows(items: list[dict[str, Any]]
         rows.append({
             "uuid": str(item.get("id") or ""), "name": str(item.get("name") or ""),
             "description": str(item.get("description") or ""),
-            "organization_uuid": str(org.get("id") or item.get("organization_id") or ""),
-            "organization_name": str(org.get("name") or item.get("name") or ""),
+            "organization_uuid": org_id,
+            "organization_name": str(org.get("name") or known_orgs.get(org_id)
+                                     or item.get("name") or ""),
             "organization_description": "" if org.get("description") == org.get("name")
             else str(org.get("description") or ""),
             "organization_website": str(org.get("website") or ""),

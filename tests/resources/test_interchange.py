@@ -303,3 +303,16 @@ def test_apply_refuses_odd_tokens(admin_client: FlaskClient, token: str) -> None
     response = admin_client.post("/staff/resources/import/apply", data={
         "csrf_token": token_field, "token": token})
     assert response.status_code == 400
+
+
+def test_hsds_service_naming_its_organization_by_id_keeps_the_name(filled: Flask) -> None:
+    item = json.loads(interchange.export_hsds_json())[0]
+    organization_name = item["organization"]["name"]
+    del item["organization"]
+    item["name"] = "Renamed Service"
+    preview = interchange.read_file("x.json", json.dumps([item]).encode(), "US")
+    assert preview.errors == [] and preview.changed == 1
+    interchange.apply_import(preview, "test")
+    service = services.get_service(item["id"])
+    assert service.name == "Renamed Service"
+    assert service.organization.name == organization_name
