@@ -574,7 +574,8 @@ def find(query: str = "", *, category: str = "", language: str = "", free: bool 
     stmt = stmt.order_by(*order).limit(fetch).options(
         selectinload(ResourceService.hours), selectinload(ResourceService.exceptions),
         selectinload(ResourceService.organization))
-    moment = now or datetime.now()
+    # Views pass the center's wall-clock time; without one, the app clock's UTC is used.
+    moment = now or clock.utcnow()
     listings = []
     for service in db.session.scalars(stmt):
         state = hours_mod.open_state(moment, weekly_of(service), exceptions_of(service))
