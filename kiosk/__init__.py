@@ -29,8 +29,11 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     from .security import init_security
 
     init_db(app)
+    from .resources.search import include_object
+
+    # include_object: the resource search index (FTS5 / GIN) is made by hand in its migration.
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True)
+                     compare_type=True, include_object=include_object)
     csrf.init_app(app)
     htmx.init_app(app)
     init_i18n(app)
@@ -93,14 +96,20 @@ def init_blueprints(app: Flask) -> None:
     from .health.routes import bp as health_bp
     from .help.routes import bp as help_bp
     from .help.routes import staff_bp as help_staff_bp
+    from .resources.routes import bp as resources_bp
+    from .resources.routes import staff_bp as resources_staff_bp
     from .sessions.routes import bp as sessions_bp
     from .signin.routes import init_signin
     from .start.routes import bp as start_bp
 
     for blueprint in (start_bp, auth_bp, admin_bp, center_bp, health_bp, help_bp, help_staff_bp,
-                      sessions_bp):
+                      sessions_bp, resources_bp, resources_staff_bp):
         app.register_blueprint(blueprint)
     init_signin(app)
+
+    from .resources.cli import init_cli as init_resources_cli
+
+    init_resources_cli(app)
 
 
 def init_templates(app: Flask) -> None:

@@ -9,10 +9,20 @@ from .help.models import (
     ProfessionalHelpRequest,
     QuietWordRequest,
 )
+from .resources.models import (
+    Organization,
+    ResourceCategory,
+    ResourceChange,
+    ResourceHours,
+    ResourceHoursException,
+    ResourceService,
+    ResourceViewCount,
+)
 from .sessions.models import GroupSession, SessionNote, SignIn
 from .signin.models import CodeAttempt, KioskDevice, VisitorCode
 
 __all__ = ["CenterSetting", "CodeAttempt", "CrisisLine", "CrisisLineSeed", "GroupSession",
-           "HelpDailyCount", "KioskDevice", "LoginFailure", "ProfessionalHelpRequest",
-           "QuietWordRequest", "SessionNote", "SetupToken", "SignIn", "StaffSession", "User",
-           "VisitorCode"]
+           "HelpDailyCount", "KioskDevice", "LoginFailure", "Organization",
+           "ProfessionalHelpRequest", "QuietWordRequest", "ResourceCategory", "ResourceChange",
+           "ResourceHours", "ResourceHoursException", "ResourceService", "ResourceViewCount",
+           "SessionNote", "SetupToken", "SignIn", "StaffSession", "User", "VisitorCode"]

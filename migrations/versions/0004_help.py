@@ -1,7 +1,7 @@
 """help
 
 Revision ID: 0004_help
-Revises: 0002_sessions
+Revises: 0003_resources
 Create Date: 2026-11-25 21:06:33.006184
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004_help'
-down_revision = '0002_sessions'
+down_revision = '0003_resources'
 branch_labels = None
 depends_on = None
 

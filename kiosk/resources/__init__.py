@@ -1,0 +1,1 @@
+"""The resource directory: local help attendees can look up offline, kept true by staff."""

@@ -1,0 +1,211 @@
+"""Full-text search over services: SQLite FTS5 or PostgreSQL text search, same behaviour.
+
+Both match every typed word as a prefix ("therap" finds "therapy") and widen each word with a
+synonym list ("therapist" also finds counseling). The text searched is ``search_text``, which
+the service layer rebuilds on every write; on SQLite, triggers made by the migration copy it
+into the FTS5 index in the same transaction, so the index can never lag behind the data.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from sqlalchemy import Select, func, literal_column, or_, select, text
+
+from ..extensions import db
+from .models import ResourceService
+
+FTS_TABLE = "resource_search"
+PG_INDEX = "ix_resource_services_search_tsv"
+PG_COLUMN = "search_tsv"
+MAX_WORDS = 8
+
+# What people type → words staff write in listings. Keys match as prefixes of typed words, so
+# "therap" already finds everything "therapist" would.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "therapist": ("counseling", "counselling", "counselor", "therapy"),
+    "therapy": ("counseling", "counselling", "therapist"),
+    "counselor": ("counseling", "therapy"),
+    "counsellor": ("counseling", "therapy"),
+    "psychologist": ("counseling", "therapy"),
+    "shrink": ("counseling", "therapy", "psychiatric"),
+    "talk": ("counseling", "support"),
+    "food bank": ("food pantry",),
+    "foodbank": ("pantry",),
+    "groceries": ("pantry", "food"),
+    "hungry": ("food", "meals", "pantry"),
+    "soup kitchen": ("free meals",),
+    "hotline": ("crisis line", "helpline"),
+    "helpline": ("crisis line", "hotline"),
+    "suicide": ("crisis",),
+    "homeless": ("shelter", "housing"),
+    "shelter": ("housing",),
+    "rehab": ("recovery", "addiction"),
+    "drugs": ("addiction", "recovery"),
+    "alcohol": ("addiction", "recovery"),
+    "lawyer": ("legal",),
+    "attorney": ("legal",),
+    "doctor": ("medical", "clinic"),
+    "dentist": ("dental",),
+    "job": ("work", "employment"),
+    "grief": ("bereavement",),
+    "abuse": ("violence",),
+    "terapia": ("counseling", "consejeria"),
+    "terapeuta": ("counseling", "consejeria"),
+    "comida": ("food", "alimentos"),
+}
+
+
+def normalize(value: str) -> str:
+    """Lower case without accents, so "Consejería" and "consejeria" match on both databases."""
+    decomposed = unicodedata.normalize("NFKD", value.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(value: str) -> list[str]:
+    """The searchable words of a text."""
+    # Letters and digits only: "_" is not a word character here (it marks phrases below), and
+    # no FTS5 or tsquery operator can come from what was typed.
+    return re.findall(r"[^\W_]+", normalize(value))[:MAX_WORDS]
+
+
+def expand(query: str) -> list[list[str]]:
+    """One group of alternatives per typed word; a row must match some alternative of each.
+
+    A phrase synonym ("food bank") replaces its words with the phrase's alternatives.
+    """
+    typed = words(query)
+    joined = " ".join(typed)
+    groups: list[list[str]] = []
+    skip: set[int] = set()
+    for key, alternatives in SYNONYMS.items():
+        if " " in key and key in joined:
+            key_words = key.split()
+            for start in range(len(typed) - len(key_words) + 1):
+                if typed[start:start + len(key_words)] == key_words:
+                    skip.update(range(start, start + len(key_words)))
+                    options = [w for alt in alternatives for w in [alt]]
+                    groups.append([key.replace(" ", "_"), *options])
+    for index, word in enumerate(typed):
+        if index in skip:
+            continue
+        options = [word]
+        for key, alternatives in SYNONYMS.items():
+            if " " not in key and key.startswith(word) and len(word) >= 4:
+                options.extend(alternatives)
+        groups.append(list(dict.fromkeys(options)))
+    return groups
+
+
+def _fts_query(groups: list[list[str]]) -> str:
+    parts = []
+    for options in groups:
+        alts = []
+        for option in options:
+            if "_" in option:  # the phrase itself
+                alts.append('"' + option.replace("_", " ") + '"')
+            elif " " in option:
+                alts.append('"' + option + '"')
+            else:
+                alts.append(f'"{option}"*')
+        parts.append("(" + " OR ".join(alts) + ")")
+    return " AND ".join(parts)
+
+
+def _pg_query(groups: list[list[str]]) -> str:
+    parts = []
+    for options in groups:
+        alts = []
+        for option in options:
+            tokens = option.replace("_", " ").split()
+            if len(tokens) > 1:
+                alts.append("(" + " <-> ".join(tokens) + ")")
+            else:
+                alts.append(f"{tokens[0]}:*")
+        parts.append("(" + " | ".join(alts) + ")")
+    return " & ".join(parts)
+
+
+def matching(query: str) -> tuple[Select[Any], Any] | None:
+    """A select of matching service ids with a rank column (lower is better), or None.
+
+    Returns None when the query has no searchable word.
+    """
+    groups = expand(query)
+    if not groups:
+        return None
+    if db.engine.dialect.name == "sqlite":
+        rank: Any = literal_column("bm25(resource_search)")
+        stmt = (select(literal_column("rowid").label("id"), rank.label("rank"))
+                .select_from(text(FTS_TABLE))
+                .where(text(f"{FTS_TABLE} MATCH :fts_query")
+                       .bindparams(fts_query=_fts_query(groups))))
+        return stmt, rank
+    vector: Any = literal_column(f"{ResourceService.__tablename__}.{PG_COLUMN}")
+    tsquery = func.to_tsquery(literal_column("'simple'"), _pg_query(groups))
+    rank = -func.ts_rank(vector, tsquery)
+    stmt = select(ResourceService.id.label("id"), rank.label("rank")).where(
+        vector.op("@@")(tsquery))
+    return stmt, rank
+
+
+def like_baseline(query: str) -> Select[Any] | None:
+    """The naive way (LIKE '%word%' on every row), kept for the benchmark's comparison."""
+    groups = expand(query)
+    if not groups:
+        return None
+    conditions = [or_(*(ResourceService.search_text.like(f"%{o.replace('_', ' ')}%")
+                        for o in options)) for options in groups]
+    return select(ResourceService.id).where(*conditions)
+
+
+# Plain literals (the table is FTS_TABLE); the migration keeps its own copy of these.
+SQLITE_DDL = (
+    "CREATE VIRTUAL TABLE resource_search USING fts5(search_text, content='resource_services', "
+    "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+    """CREATE TRIGGER resource_search_ai AFTER INSERT ON resource_services BEGIN
+  INSERT INTO resource_search(rowid, search_text) VALUES (new.id, new.search_text);
+END""",
+    """CREATE TRIGGER resource_search_ad AFTER DELETE ON resource_services BEGIN
+  INSERT INTO resource_search(resource_search, rowid, search_text)
+  VALUES ('delete', old.id, old.search_text);
+END""",
+    """CREATE TRIGGER resource_search_au AFTER UPDATE OF search_text ON resource_services BEGIN
+  INSERT INTO resource_search(resource_search, rowid, search_text)
+  VALUES ('delete', old.id, old.search_text);
+  INSERT INTO resource_search(rowid, search_text) VALUES (new.id, new.search_text);
+END""",
+)
+SQLITE_DROP = (
+    "DROP TRIGGER IF EXISTS resource_search_au",
+    "DROP TRIGGER IF EXISTS resource_search_ad",
+    "DROP TRIGGER IF EXISTS resource_search_ai",
+    "DROP TABLE IF EXISTS resource_search",
+)
+# A stored tsvector: ranking and rechecking read it instead of re-parsing every matching row.
+POSTGRES_DDL = (
+    "ALTER TABLE resource_services ADD COLUMN search_tsv tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED",
+    "CREATE INDEX ix_resource_services_search_tsv ON resource_services USING gin (search_tsv)",
+)
+POSTGRES_DROP = ("DROP INDEX IF EXISTS ix_resource_services_search_tsv",
+                 "ALTER TABLE resource_services DROP COLUMN IF EXISTS search_tsv")
+
+
+def rebuild_index() -> None:
+    """Rebuild the SQLite FTS index from the table (after a batch migration copied the table)."""
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(text("INSERT INTO resource_search(resource_search) VALUES ('rebuild')"))
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool,
+                   compare_to: Any) -> bool:
+    """Alembic filter: the search index objects are made by hand in the migration.
+
+    Autogenerate cannot see FTS5 virtual tables (and their shadow tables) or the PostgreSQL
+    generated tsvector column and its index, so without this it would offer to drop them.
+    """
+    return not (reflected and compare_to is None and name
+                and name.startswith((FTS_TABLE, PG_INDEX, PG_COLUMN)))
