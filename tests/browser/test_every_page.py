@@ -8,29 +8,12 @@ from typing import Any
 
 from tests.browser.conftest import TABLET_LANDSCAPE, assert_accessible, log_in, new_page
 from tests.conftest import PASSWORD, LiveServer
-from tests.role_matrix import load_all
-
-NOT_HTML = {"health.healthz"}
-
-
-def _pages(role: str, values: dict[str, Any]) -> list[str]:
-    routes, _ = load_all()
-    paths = []
-    for endpoint, cases in routes.items():
-        if endpoint in NOT_HTML:
-            continue
-        for case in cases:
-            if case.method == "GET" and case.expected(role) == 200:
-                paths.append(case.path.format(**values))
-    return sorted(set(paths))
+from tests.role_matrix import html_pages, setup_values
 
 
 def _setup(live_server: LiveServer) -> dict[str, Any]:
-    _, setups = load_all()
-    values: dict[str, Any] = {}
+    values = setup_values(live_server.app)
     with live_server.app.app_context():
-        for setup in setups:
-            values.update(setup(live_server.app))
         from kiosk.auth import services
 
         services.create_user("browser-admin", "admin", PASSWORD)
@@ -46,8 +29,8 @@ def _visit_all(page: Any, paths: list[str]) -> None:
 
 def test_every_page_is_clean_and_accessible(browser: Any, live_server: LiveServer) -> None:
     values = _setup(live_server)
-    anonymous_pages = _pages("anonymous", values)
-    admin_pages = _pages("admin", values)
+    anonymous_pages = html_pages("anonymous", values)
+    admin_pages = html_pages("admin", values)
     assert "/" in anonymous_pages and "/staff/admin/users" in admin_pages
 
     context, page, watch = new_page(browser, live_server.url)

@@ -15,16 +15,14 @@ from kiosk.start.confirmation import signed_in_screen
 from tests.browser.conftest import assert_accessible, log_in, new_page
 from tests.conftest import PASSWORD, LiveServer, make_live_staff
 from tests.help.conftest import snapshot
-from tests.role_matrix import load_all
+from tests.role_matrix import html_pages, setup_values
 
 SECRET = "ZZ-PLAN-walk-to-the-river"
 
 
-def _kiosk_pages() -> list[str]:
-    routes, _ = load_all()
-    return sorted({case.path for endpoint, cases in routes.items() for case in cases
-                   if case.method == "GET" and case.expected("anonymous") == 200
-                   and not case.path.startswith("/staff") and endpoint != "health.healthz"})
+def _kiosk_pages(live_server: LiveServer) -> list[str]:
+    values = setup_values(live_server.app)
+    return [path for path in html_pages("anonymous", values) if not path.startswith("/staff")]
 
 
 def _go_to_help(page: Any) -> None:
@@ -67,7 +65,7 @@ def _plan_screens(page: Any) -> list[Callable[[], None]]:
 def test_get_help_now_is_one_tap_from_every_kiosk_screen(browser: Any,
                                                          live_server: LiveServer) -> None:
     context, page, watch = new_page(browser, live_server.url)
-    pages = _kiosk_pages()
+    pages = _kiosk_pages(live_server)
     assert {"/", "/help", "/quiet-word", "/plan"} <= set(pages)
     for path in pages:
         page.goto(path)

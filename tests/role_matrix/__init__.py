@@ -52,6 +52,28 @@ def public(method: str, path: str, ok: Expected = 200, **kwargs: Any) -> Case:
     return Case(method, path, anonymous=ok, facilitator=ok, admin=ok, disabled=ok, **kwargs)
 
 
+NOT_HTML = {"health.healthz"}
+
+
+def html_pages(role: str, values: dict[str, Any]) -> list[str]:
+    """Every GET page (HTML) that returns 200 for a role, with its placeholders filled."""
+    routes, _ = load_all()
+    paths = {case.path.format(**values) for endpoint, cases in routes.items()
+             if endpoint not in NOT_HTML for case in cases
+             if case.method == "GET" and case.expected(role) == 200}
+    return sorted(paths)
+
+
+def setup_values(app: Any) -> dict[str, Any]:
+    """Run every area's setup (in an app context) and merge the placeholder values."""
+    _, setups = load_all()
+    values: dict[str, Any] = {}
+    with app.app_context():
+        for setup in setups:
+            values.update(setup(app))
+    return values
+
+
 def load_all() -> tuple[dict[str, list[Case]], list[Callable[[Any], dict[str, Any]]]]:
     """Merge every area module's ROUTES and collect their setup functions."""
     routes: dict[str, list[Case]] = {}
