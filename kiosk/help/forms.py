@@ -59,10 +59,15 @@ class QuietWordForm(FlaskForm):
                           validators=[Optional(), Length(max=services.FIND_ME_MAX,
                                       message=_l("Please keep it short: a few words."))],
                           render_kw={"autocomplete": "off", "maxlength": services.FIND_ME_MAX})
+    # The groups open right now, so staff know which room to go to; choosing none is fine.
+    group = RadioField(_l("Are you in one of these groups? (optional)"), choices=[],
+                       validators=[Optional()])
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, groups: list[tuple[str, str]] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.when.choices = when_choices()
+        self.group.choices = groups or []
 
 
 class ProfessionalHelpForm(FlaskForm):

@@ -13,6 +13,7 @@ from ..auth.access import admin_required, staff_required
 from ..auth.forms import ButtonForm
 from ..center.services import get as get_setting
 from ..clock import to_local, utcnow
+from ..sessions.services import open_sessions
 from ..start.confirmation import signed_in_screen
 from ..web import page_or_fragment, polling, wants_fragment
 from . import services
@@ -62,10 +63,18 @@ def now() -> str:
 @bp.route("/quiet-word", methods=["GET", "POST"])
 def quiet_word() -> Response:
     """Ask for a quiet word; afterwards the kiosk shows the ordinary sign-in screen (P4)."""
-    form = QuietWordForm()
+    groups = [(group.id, f"{group.title} · {group.room}" if group.room else group.title)
+              for group in open_sessions()]
+    form = QuietWordForm(groups=groups)
     if form.validate_on_submit():
-        services.send_quiet_word(form.when.data or "now", form.find_me.data or "")
-        return signed_in_screen()
+        try:
+            services.send_quiet_word(form.when.data or "now", form.find_me.data or "",
+                                     form.group.data or None)
+        except services.InvalidChoice:
+            # The group closed while the screen was open: ask again rather than guess.
+            form.group.errors = [_("That group is no longer open. Choose another, or none.")]
+        else:
+            return signed_in_screen()
     status = 400 if request.method == "POST" else 200
     return page_or_fragment("help/quiet_word.html", "help/_quiet_word.html", status, form=form)
 

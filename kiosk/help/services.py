@@ -115,6 +115,7 @@ class Alert:
     room: str = ""
     help_type: str = ""
     raised_by: str = ""
+    group: str = ""
 
 
 # ---- crisis lines -------------------------------------------------------------------------
@@ -280,6 +281,8 @@ def send_quiet_word(when: str, find_me: str, group_session_id: str | None = None
     if when not in WHEN_CHOICES:
         raise InvalidChoice(when)
     with write_transaction() as session:
+        if group_session_id is not None and session.get(GroupSession, group_session_id) is None:
+            raise InvalidChoice("group session")
         session.add(QuietWordRequest(timing=when, find_me=find_me.strip()[:FIND_ME_MAX],
                                      group_session_id=group_session_id))
         _bump(session, DAILY_KIND["quiet"], requests=1)
@@ -363,11 +366,13 @@ def open_alerts(now: datetime | None = None) -> list[Alert]:
     now = now or utcnow()
     cutoff = now - timedelta(minutes=int(get(ESCALATE_MINUTES.key)))
     alerts: list[Alert] = []
-    for row in db.session.scalars(select(QuietWordRequest)
-                                  .where(QuietWordRequest.resolved_at.is_(None))):
+    quiet = (select(QuietWordRequest, GroupSession.title)
+             .outerjoin(GroupSession, QuietWordRequest.group_session_id == GroupSession.id)
+             .where(QuietWordRequest.resolved_at.is_(None)))
+    for row, group_title in db.session.execute(quiet):
         alerts.append(Alert("quiet", row.id, row.created_at, row.acknowledged_by,
                             row.acknowledged_by is None and row.created_at <= cutoff,
-                            when=row.timing, find_me=row.find_me))
+                            when=row.timing, find_me=row.find_me, group=group_title or ""))
     for flag in db.session.scalars(select(ProfessionalHelpRequest)
                                    .where(ProfessionalHelpRequest.resolved_at.is_(None))):
         alerts.append(Alert("professional", flag.id, flag.created_at, flag.acknowledged_by,

@@ -124,3 +124,36 @@ def test_staff_can_change_the_tile_wording(client: FlaskClient, app: Flask) -> N
         center.save({"help.quiet_word_label": "Have a word"}, "admin")
     assert ">Have a word</a>" in client.get("/").get_data(as_text=True)
     assert ">Have a word</a>" in _ordinary(app)[1]
+
+
+def test_the_person_can_say_which_open_group_they_are_in(client: FlaskClient, app: Flask,
+                                                         staff: Any) -> None:
+    from tests.sessions.helpers import make_session
+
+    with app.app_context():
+        group_id = make_session(title="Tuesday circle").id
+        make_session(title="Later group", starts_in_minutes=600)
+    page = client.get("/quiet-word").get_data(as_text=True)
+    assert "Are you in one of these groups? (optional)" in page
+    assert "Tuesday circle · Room 2" in page and "Later group" not in page
+    response = _send(client, when="now", group=group_id)
+    assert "You're signed in" in response.get_data(as_text=True)
+    with app.app_context():
+        row = db.session.scalars(select(QuietWordRequest)).one()
+        assert row.group_session_id == group_id
+    alerts = staff.client_for("facilitator", "fac").get("/staff/help/alerts")
+    assert "in: Tuesday circle" in alerts.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("group", ["not-a-session", "x" * 30])
+def test_a_group_that_is_not_open_is_refused(client: FlaskClient, app: Flask,
+                                             group: str) -> None:
+    from tests.sessions.helpers import make_session
+
+    with app.app_context():
+        make_session(title="Tuesday circle")
+    response = _send(client, when="now", group=group)
+    assert response.status_code == 400
+    assert "Not a valid choice" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(QuietWordRequest)).all() == []
