@@ -1,4 +1,8 @@
-"""Validate HSDS 3.0 data against the official schemas in ../shared/data/hsds (strict or not)."""
+"""Validate HSDS 3.0 data against the official schemas (strict or not).
+
+The schemas and examples are the official HSDS 3.0 files, copied unchanged into
+kiosk/resources/data/hsds/ with their SOURCE.md and LICENSE (CC BY-SA 4.0).
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from referencing.jsonschema import DRAFT202012
 
 from kiosk import ROOT
 
-HSDS = ROOT.parent / "shared" / "data" / "hsds"
+HSDS = ROOT / "kiosk" / "resources" / "data" / "hsds"
 SCHEMA_DIR = HSDS / "schema"
 
 

@@ -22,9 +22,6 @@ from tests.conftest import csrf_from
 
 from . import hsds
 
-pytestmark = pytest.mark.skipif(not hsds.SCHEMA_DIR.exists(),
-                                reason="../shared/data/hsds is not beside the repository")
-
 
 def _fill_demo() -> None:
     from kiosk.db import write_transaction
