@@ -62,6 +62,8 @@ class QuietWordForm(FlaskForm):
     # The groups open right now, so staff know which room to go to; choosing none is fine.
     group = RadioField(_l("Are you in one of these groups? (optional)"), choices=[],
                        validators=[Optional()])
+    # One-time token, signed by the server; see kiosk.signin.services.issue_form_token.
+    token = HiddenField()
 
     def __init__(self, *args: Any, groups: list[tuple[str, str]] | None = None,
                  **kwargs: Any) -> None:

@@ -74,6 +74,8 @@ class QuietWordRequest(_HelpAlert, db.Model):  # type: ignore[name-defined]
     timing: Mapped[str] = mapped_column(String(10), default="now")  # now | after (the group)
     # A few words chosen by the person ("blue jacket"); purged with the row.
     find_me: Mapped[str] = mapped_column(String(60), default="")
+    # The random part of the form's one-time token: a double tap on "Send" is one request.
+    form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class ProfessionalHelpRequest(_HelpAlert, db.Model):  # type: ignore[name-defined]

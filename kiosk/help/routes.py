@@ -14,6 +14,7 @@ from ..auth.forms import ButtonForm
 from ..center.services import get as get_setting
 from ..clock import to_local, utcnow
 from ..sessions.services import open_sessions
+from ..signin.services import BadFormToken, issue_form_token, read_form_token
 from ..start.confirmation import signed_in_screen
 from ..web import page_or_fragment, polling, wants_fragment
 from . import services
@@ -31,6 +32,8 @@ from .forms import (
 from .plan import REVIEW_STEP, STEPS, navigate
 
 bp = Blueprint("help", __name__, cli_group="help")
+# The quiet word's one-time tokens are signed for this scope only (never valid for a sign-in).
+QUIET_WORD_SCOPE = "quiet-word"
 staff_bp = Blueprint("help_staff", __name__, url_prefix="/staff/help")
 
 
@@ -66,15 +69,23 @@ def quiet_word() -> Response:
     groups = [(group.id, f"{group.title} · {group.room}" if group.room else group.title)
               for group in open_sessions()]
     form = QuietWordForm(groups=groups)
+    secret = current_app.config["SECRET_KEY"]
     if form.validate_on_submit():
         try:
+            nonce = read_form_token(secret, form.token.data or "", QUIET_WORD_SCOPE)
             services.send_quiet_word(form.when.data or "now", form.find_me.data or "",
-                                     form.group.data or None)
+                                     form.group.data or None, form_token=nonce)
+        except BadFormToken:
+            # Forged, or older than a few hours (the idle reset makes that rare): ask again.
+            form.token.errors = [_("Sorry, that took a while. Please press Send again.")]
+            form.token.data = issue_form_token(secret, QUIET_WORD_SCOPE)
         except services.InvalidChoice:
             # The group closed while the screen was open: ask again rather than guess.
             form.group.errors = [_("That group is no longer open. Choose another, or none.")]
         else:
             return signed_in_screen()
+    elif request.method == "GET" or not form.token.data:
+        form.token.data = issue_form_token(secret, QUIET_WORD_SCOPE)
     status = 400 if request.method == "POST" else 200
     return page_or_fragment("help/quiet_word.html", "help/_quiet_word.html", status, form=form)
 

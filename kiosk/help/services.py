@@ -276,15 +276,20 @@ def daily_counts(days: int = 30) -> list[HelpDailyCount]:
 # ---- requests -----------------------------------------------------------------------------
 
 
-def send_quiet_word(when: str, find_me: str, group_session_id: str | None = None) -> None:
+def send_quiet_word(when: str, find_me: str, group_session_id: str | None = None,
+                    form_token: str | None = None) -> None:
     """Store a quiet-word request for staff (returns nothing the kiosk could show)."""
     if when not in WHEN_CHOICES:
         raise InvalidChoice(when)
     with write_transaction() as session:
         if group_session_id is not None and session.get(GroupSession, group_session_id) is None:
             raise InvalidChoice("group session")
+        if form_token is not None and session.scalar(
+                select(QuietWordRequest.id).where(QuietWordRequest.form_token == form_token)):
+            # A double tap or a resubmitted form: already sent, and the screen says the same.
+            return
         session.add(QuietWordRequest(timing=when, find_me=find_me.strip()[:FIND_ME_MAX],
-                                     group_session_id=group_session_id))
+                                     group_session_id=group_session_id, form_token=form_token))
         _bump(session, DAILY_KIND["quiet"], requests=1)
 
 

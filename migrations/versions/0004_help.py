@@ -73,6 +73,7 @@ def upgrade():
     op.create_table('quiet_word_requests',
     sa.Column('timing', sa.String(length=10), nullable=False),
     sa.Column('find_me', sa.String(length=60), nullable=False),
+    sa.Column('form_token', sa.String(length=64), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('group_session_id', sa.String(length=24), nullable=True),
@@ -82,7 +83,8 @@ def upgrade():
     sa.Column('resolved_at', sa.DateTime(), nullable=True),
     sa.Column('outcome', sa.String(length=32), nullable=True),
     sa.ForeignKeyConstraint(['group_session_id'], ['group_sessions.id'], name=op.f('fk_quiet_word_requests_group_session_id_group_sessions'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_quiet_word_requests'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_quiet_word_requests')),
+    sa.UniqueConstraint('form_token', name=op.f('uq_quiet_word_requests_form_token'))
     )
     with op.batch_alter_table('quiet_word_requests', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_quiet_word_requests_created_at'), ['created_at'], unique=False)

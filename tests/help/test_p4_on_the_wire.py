@@ -8,8 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import csrf_from
-from tests.help.test_quiet_word import templates_used
+from tests.help.test_quiet_word import quiet_form, templates_used
 from tests.sessions.helpers import make_session
 from tests.signin.test_flow import HX, Kiosk
 
@@ -28,10 +27,10 @@ def _final_sign_in(client: FlaskClient, app: Flask, headers: dict[str, str]) -> 
 
 
 def _quiet_word(client: FlaskClient, app: Flask, headers: dict[str, str]) -> Any:
-    token = csrf_from(client.get("/quiet-word").get_data(as_text=True))
+    form = quiet_form(client)
     with templates_used(app) as names:
         response = client.post("/quiet-word", headers=headers, data={
-            "csrf_token": token, "when": "now", "find_me": "by the window"})
+            **form, "when": "now", "find_me": "by the window"})
     return response, list(names)
 
 

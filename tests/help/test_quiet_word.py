@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -11,6 +12,7 @@ from flask import Flask, template_rendered
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from kiosk import clock
 from kiosk.extensions import db
 from kiosk.help.models import QuietWordRequest
 from kiosk.start.confirmation import signed_in_screen
@@ -41,9 +43,17 @@ def _ordinary(app: Flask, headers: dict[str, str] | None = None) -> tuple[int, s
         return response.status_code, response.get_data(as_text=True), list(names)
 
 
+def quiet_form(client: FlaskClient) -> dict[str, str]:
+    """The hidden fields of a fresh quiet-word screen: CSRF and the one-time token."""
+    html = client.get("/quiet-word").get_data(as_text=True)
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', html)
+    assert token, "no one-time token on the quiet-word screen"
+    return {"csrf_token": csrf_from(html), "token": token.group(1)}
+
+
 def _send(client: FlaskClient, headers: dict[str, str] | None = None, **data: str) -> Any:
-    token = csrf_from(client.get("/quiet-word").get_data(as_text=True))
-    return client.post("/quiet-word", data={"csrf_token": token, **data}, headers=headers or {})
+    return client.post("/quiet-word", data={**quiet_form(client), **data},
+                       headers=headers or {})
 
 
 def _main(html: str) -> str:
@@ -54,10 +64,10 @@ def _main(html: str) -> str:
 def test_the_quiet_word_ends_on_the_ordinary_sign_in_screen(
         client: FlaskClient, app: Flask, headers: dict[str, str]) -> None:
     status, ordinary, ordinary_templates = _ordinary(app, headers)
-    token = csrf_from(client.get("/quiet-word").get_data(as_text=True))
+    form = quiet_form(client)
     with templates_used(app) as names:
         response = client.post("/quiet-word", headers=headers, data={
-            "csrf_token": token, "when": "after", "find_me": "blue jacket"})
+            **form, "when": "after", "find_me": "blue jacket"})
     body = response.get_data(as_text=True)
     assert response.status_code == status == 200
     # The same templates, in the same order (the layouts included), as the ordinary screen.
@@ -155,5 +165,38 @@ def test_a_group_that_is_not_open_is_refused(client: FlaskClient, app: Flask,
     response = _send(client, when="now", group=group)
     assert response.status_code == 400
     assert "Not a valid choice" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(QuietWordRequest)).all() == []
+
+
+def test_a_double_tap_on_send_is_one_request(client: FlaskClient, app: Flask) -> None:
+    form = {**quiet_form(client), "when": "now", "find_me": "red hat"}
+    first = client.post("/quiet-word", data=form, headers=HX)
+    second = client.post("/quiet-word", data=form, headers=HX)
+    assert first.status_code == second.status_code == 200
+    assert first.get_data(as_text=True) == second.get_data(as_text=True)
+    with app.app_context():
+        assert len(db.session.scalars(select(QuietWordRequest)).all()) == 1
+
+
+@pytest.mark.parametrize("token", ["", "forged.token.value"])
+def test_a_missing_or_forged_one_time_token_asks_again_and_stores_nothing(
+        client: FlaskClient, app: Flask, token: str) -> None:
+    form = {**quiet_form(client), "token": token, "when": "now"}
+    response = client.post("/quiet-word", data=form)
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert "Please press Send again." in body
+    assert 'name="token" type="hidden" value="' in body  # a fresh token to try with
+    with app.app_context():
+        assert db.session.scalars(select(QuietWordRequest)).all() == []
+
+
+def test_a_token_from_a_screen_left_open_for_hours_asks_again(client: FlaskClient,
+                                                              app: Flask) -> None:
+    form = {**quiet_form(client), "when": "now"}
+    clock.advance(5 * 3600)
+    response = client.post("/quiet-word", data=form)
+    assert response.status_code == 400
     with app.app_context():
         assert db.session.scalars(select(QuietWordRequest)).all() == []

@@ -11,7 +11,8 @@ from . import LOGIN, Case, admin_only, public, staff_only
 ROUTES = {
     "help.now": [public("GET", "/help")],
     "help.quiet_word": [public("GET", "/quiet-word"),
-                        public("POST", "/quiet-word", data=(("when", "now"),))],
+                        # No one-time token in the matrix's POST: the screen asks again.
+                        public("POST", "/quiet-word", 400, data=(("when", "now"),))],
     "help.plan": [public("GET", "/plan")],
     "help.plan_step": [public("POST", "/plan/step", data=(("step", "1"), ("go", "next")))],
     "help_staff.dashboard": [staff_only("GET", "/staff/help/")],
