@@ -276,14 +276,19 @@ def daily_counts(days: int = 30) -> list[HelpDailyCount]:
 # ---- requests -----------------------------------------------------------------------------
 
 
+def _check_group_session(session: Any, group_session_id: str | None) -> None:
+    """Raise InvalidChoice unless the linked group session (if any) exists."""
+    if group_session_id is not None and session.get(GroupSession, group_session_id) is None:
+        raise InvalidChoice("group session")
+
+
 def send_quiet_word(when: str, find_me: str, group_session_id: str | None = None,
                     form_token: str | None = None) -> None:
     """Store a quiet-word request for staff (returns nothing the kiosk could show)."""
     if when not in WHEN_CHOICES:
         raise InvalidChoice(when)
     with write_transaction() as session:
-        if group_session_id is not None and session.get(GroupSession, group_session_id) is None:
-            raise InvalidChoice("group session")
+        _check_group_session(session, group_session_id)
         if form_token is not None and session.scalar(
                 select(QuietWordRequest.id).where(QuietWordRequest.form_token == form_token)):
             # A double tap or a resubmitted form: already sent, and the screen says the same.
@@ -299,8 +304,7 @@ def raise_professional_help(room: str, help_type: str, by: str,
     if help_type not in HELP_TYPES:
         raise InvalidChoice(help_type)
     with write_transaction() as session:
-        if group_session_id is not None and session.get(GroupSession, group_session_id) is None:
-            raise InvalidChoice("group session")
+        _check_group_session(session, group_session_id)
         flag = ProfessionalHelpRequest(room=room.strip()[:ROOM_MAX], help_type=help_type,
                                        raised_by=by, group_session_id=group_session_id)
         session.add(flag)
