@@ -1,6 +1,6 @@
 """Start Porchlight: apply migrations, print the first-run setup link, serve with waitress.
 
-    python wsgi.py
+python wsgi.py
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ def main() -> int:
     from kiosk import create_app
     from kiosk.config import ConfigError, Settings
 
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     # Alembic logs each migration at INFO; that is noise for whoever starts the kiosk.
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
@@ -47,14 +48,23 @@ def main() -> int:
     host_for_link = "localhost" if settings.host in wildcard else settings.host
     base = f"http://{host_for_link}:{settings.port}"
     if setup_path:
-        print(f"First run: create the admin account at {base}{setup_path} "
-              "(works once, for 24 hours)", flush=True)
+        print(
+            f"First run: create the admin account at {base}{setup_path} (works once, for 24 hours)",
+            flush=True,
+        )
     print(f"Porchlight is running at {base}/ (stop with Ctrl+C)", flush=True)
     # ident="" drops the "Server: waitress" banner; waitress writes no access log, so no client
     # addresses end up on disk.
-    serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="",
-          max_request_body_size=settings.max_upload_bytes, expose_tracebacks=False,
-          clear_untrusted_proxy_headers=True)
+    serve(
+        app,
+        host=settings.host,
+        port=settings.port,
+        threads=settings.threads,
+        ident="",
+        max_request_body_size=settings.max_upload_bytes,
+        expose_tracebacks=False,
+        clear_untrusted_proxy_headers=True,
+    )
     return 0
 
 

@@ -33,8 +33,11 @@ def main(runs: int) -> None:
     with app.app_context():
         upgrade()
         group_id = make_session(collect_names=False, minutes=600).id
-    timings: dict[str, list[float]] = {"start page (baseline)": [], "sign-in, last step": [],
-                                       "quiet word, send": []}
+    timings: dict[str, list[float]] = {
+        "start page (baseline)": [],
+        "sign-in, last step": [],
+        "quiet word, send": [],
+    }
     for _ in range(runs):
         client = app.test_client()
         began = time.perf_counter()
@@ -59,7 +62,8 @@ def main(runs: int) -> None:
         p95 = ordered[int(0.95 * (len(ordered) - 1))]
         print(f"{name:<24}{statistics.median(values) * 1000:>10.2f}{p95 * 1000:>10.2f}")
     ratio = statistics.median(timings["quiet word, send"]) / statistics.median(
-        timings["sign-in, last step"])
+        timings["sign-in, last step"]
+    )
     print(f"quiet word / sign-in median ratio: {ratio:.2f} (P4 asks for 0.80-1.20)")
 
 

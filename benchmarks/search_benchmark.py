@@ -38,17 +38,72 @@ from kiosk.resources.models import (
     service_categories,
 )
 
-QUERIES = ["therap", "therapist", "counseling", "food bank", "pantr", "shelter", "couns",
-           "legal", "job", "dent", "crisis", "recovery", "grief", "clinic", "zzzz"]
-WORDS = ("community", "center", "family", "youth", "senior", "county", "street", "harbor",
-         "river", "maple", "hope", "new", "way", "help", "care", "support", "health", "services",
-         "program", "outreach", "network", "house", "place", "north", "south", "east", "west",
-         "city", "women", "men", "veterans", "peer", "group", "drop-in", "walk-in")
-TOPICS = {"counseling": "counseling therapy", "food-pantry": "food pantry groceries",
-          "emergency-shelter": "shelter beds", "legal-aid": "legal advice lawyer",
-          "help-find-work": "job training", "dental-care": "dental clinic",
-          "addiction-recovery": "addiction recovery", "bereavement": "grief bereavement",
-          "medical-care": "medical clinic", "crisis-line": "crisis line"}
+QUERIES = [
+    "therap",
+    "therapist",
+    "counseling",
+    "food bank",
+    "pantr",
+    "shelter",
+    "couns",
+    "legal",
+    "job",
+    "dent",
+    "crisis",
+    "recovery",
+    "grief",
+    "clinic",
+    "zzzz",
+]
+WORDS = (
+    "community",
+    "center",
+    "family",
+    "youth",
+    "senior",
+    "county",
+    "street",
+    "harbor",
+    "river",
+    "maple",
+    "hope",
+    "new",
+    "way",
+    "help",
+    "care",
+    "support",
+    "health",
+    "services",
+    "program",
+    "outreach",
+    "network",
+    "house",
+    "place",
+    "north",
+    "south",
+    "east",
+    "west",
+    "city",
+    "women",
+    "men",
+    "veterans",
+    "peer",
+    "group",
+    "drop-in",
+    "walk-in",
+)
+TOPICS = {
+    "counseling": "counseling therapy",
+    "food-pantry": "food pantry groceries",
+    "emergency-shelter": "shelter beds",
+    "legal-aid": "legal advice lawyer",
+    "help-find-work": "job training",
+    "dental-care": "dental clinic",
+    "addiction-recovery": "addiction recovery",
+    "bereavement": "grief bereavement",
+    "medical-care": "medical clinic",
+    "crisis-line": "crisis line",
+}
 
 
 def build(size: int, database_url: str, data_dir: Path) -> Any:
@@ -67,8 +122,17 @@ def build(size: int, database_url: str, data_dir: Path) -> Any:
         categories = {c.slug: c.id for c in db.session.scalars(select(ResourceCategory))}
         started = time.perf_counter()
         with write_transaction() as session:
-            orgs = [{"id": n + 1, "uuid": new_uuid(), "name": f"Org {n}", "description": "",
-                     "website": "", "email": ""} for n in range(max(size // 100, 1))]
+            orgs = [
+                {
+                    "id": n + 1,
+                    "uuid": new_uuid(),
+                    "name": f"Org {n}",
+                    "description": "",
+                    "website": "",
+                    "email": "",
+                }
+                for n in range(max(size // 100, 1))
+            ]
             session.execute(insert(Organization), orgs)
             batch: list[dict[str, Any]] = []
             links: list[dict[str, int]] = []
@@ -77,20 +141,40 @@ def build(size: int, database_url: str, data_dir: Path) -> Any:
                 slug = rng.choice(list(TOPICS))
                 name = " ".join(rng.sample(WORDS, 3)).title()
                 words = f"{name} {TOPICS[slug]} " + " ".join(rng.sample(WORDS, 12))
-                batch.append({
-                    "id": n, "uuid": new_uuid(), "organization_id": rng.randint(1, len(orgs)),
-                    "name": name, "description": words, "phone": "+12025550123",
-                    "text_phone": "", "website": "", "email": "", "address": "", "city": "",
-                    "region": "", "postal_code": "", "country": "US",
-                    "cost": rng.choice(["free", "sliding", "fee", ""]), "cost_note": "",
-                    "eligibility": "", "languages": rng.choice(["en", "en,es", "es", "en,vi"]),
-                    "accessibility": "", "crisis": slug == "crisis-line",
-                    "verify_locally": False, "status": "active", "verified_by": "",
-                    "updated_by": "bench", "search_text": search.normalize(words)})
+                batch.append(
+                    {
+                        "id": n,
+                        "uuid": new_uuid(),
+                        "organization_id": rng.randint(1, len(orgs)),
+                        "name": name,
+                        "description": words,
+                        "phone": "+12025550123",
+                        "text_phone": "",
+                        "website": "",
+                        "email": "",
+                        "address": "",
+                        "city": "",
+                        "region": "",
+                        "postal_code": "",
+                        "country": "US",
+                        "cost": rng.choice(["free", "sliding", "fee", ""]),
+                        "cost_note": "",
+                        "eligibility": "",
+                        "languages": rng.choice(["en", "en,es", "es", "en,vi"]),
+                        "accessibility": "",
+                        "crisis": slug == "crisis-line",
+                        "verify_locally": False,
+                        "status": "active",
+                        "verified_by": "",
+                        "updated_by": "bench",
+                        "search_text": search.normalize(words),
+                    }
+                )
                 links.append({"service_id": n, "category_id": categories[slug]})
                 if n % 4:
-                    hours.append({"service_id": n, "weekday": n % 7, "opens": "09:00",
-                                  "closes": "17:00"})
+                    hours.append(
+                        {"service_id": n, "weekday": n % 7, "opens": "09:00", "closes": "17:00"}
+                    )
                 if len(batch) == 5000:
                     session.execute(insert(ResourceService), batch)
                     batch = []
@@ -111,9 +195,13 @@ def find_like(query: str, limit: int = 30) -> list[Any]:
     if matches is None:
         return []
     ids = matches.subquery()
-    stmt = (select(ResourceService).join(ids, ids.c.id == ResourceService.id)
-            .where(ResourceService.status == "active")
-            .order_by(ResourceService.crisis.desc(), ResourceService.name).limit(limit))
+    stmt = (
+        select(ResourceService)
+        .join(ids, ids.c.id == ResourceService.id)
+        .where(ResourceService.status == "active")
+        .order_by(ResourceService.crisis.desc(), ResourceService.name)
+        .limit(limit)
+    )
     found = list(db.session.scalars(stmt))
     for service in found:  # load hours like the real lookup does
         _ = service.hours, service.exceptions, service.organization
@@ -157,12 +245,16 @@ def main() -> None:
                 db.engine.dispose()
             rows.append((size, dialect, index_ms, like_ms, index_hits, like_hits))
     print(f"\n{len(QUERIES)} queries x {args.rounds} rounds, 30 results max, server time only")
-    print(f"{'services':>9} {'db':>10} | {'index p50':>9} {'p95':>7} | "
-          f"{'LIKE p50':>9} {'p95':>7} | ms")
+    print(
+        f"{'services':>9} {'db':>10} | {'index p50':>9} {'p95':>7} | "
+        f"{'LIKE p50':>9} {'p95':>7} | ms"
+    )
     for size, dialect, index_ms, like_ms, _ih, _lh in rows:
-        print(f"{size:>9,} {dialect:>10} | {percentile(index_ms, .5):>9.1f} "
-              f"{percentile(index_ms, .95):>7.1f} | {percentile(like_ms, .5):>9.1f} "
-              f"{percentile(like_ms, .95):>7.1f} |")
+        print(
+            f"{size:>9,} {dialect:>10} | {percentile(index_ms, 0.5):>9.1f} "
+            f"{percentile(index_ms, 0.95):>7.1f} | {percentile(like_ms, 0.5):>9.1f} "
+            f"{percentile(like_ms, 0.95):>7.1f} |"
+        )
 
 
 if __name__ == "__main__":

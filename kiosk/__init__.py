@@ -17,8 +17,9 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     """Build the app from settings (default: the environment)."""
     settings = config if isinstance(config, Settings) else Settings.from_env()
     overrides = config if isinstance(config, dict) else {}
-    app = Flask(__name__, template_folder=str(ROOT / "templates"),
-                static_folder=str(ROOT / "static"))
+    app = Flask(
+        __name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static")
+    )
     init_config(app, settings, overrides)
 
     from . import models  # noqa: F401  (registers every table on the metadata)
@@ -32,8 +33,14 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     from .resources.search import include_object
 
     # include_object: the resource search index (FTS5 / GIN) is made by hand in its migration.
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True, include_object=include_object)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        include_object=include_object,
+    )
     csrf.init_app(app)
     htmx.init_app(app)
     init_i18n(app)
@@ -102,8 +109,18 @@ def init_blueprints(app: Flask) -> None:
     from .signin.routes import init_signin
     from .start.routes import bp as start_bp
 
-    for blueprint in (start_bp, auth_bp, admin_bp, center_bp, health_bp, help_bp, help_staff_bp,
-                      sessions_bp, resources_bp, resources_staff_bp):
+    for blueprint in (
+        start_bp,
+        auth_bp,
+        admin_bp,
+        center_bp,
+        health_bp,
+        help_bp,
+        help_staff_bp,
+        sessions_bp,
+        resources_bp,
+        resources_staff_bp,
+    ):
         app.register_blueprint(blueprint)
     init_signin(app)
 

@@ -40,8 +40,13 @@ def _unexpected(error: Exception) -> tuple[str, int]:
     # Log where it broke, but not the exception's message, the form, the query or the client
     # address: a database error's message carries the values a visitor typed.
     frames = "".join(traceback.format_tb(error.__traceback__))
-    log.error("Unhandled %s on %s %s\n%s", type(error).__name__, request.method,
-              request.url_rule.rule if request.url_rule else "?", frames)
+    log.error(
+        "Unhandled %s on %s %s\n%s",
+        type(error).__name__,
+        request.method,
+        request.url_rule.rule if request.url_rule else "?",
+        frames,
+    )
     db.session.rollback()
     return render_error(500)
 

@@ -21,8 +21,28 @@ from .resources.models import (
 from .sessions.models import GroupSession, SessionNote, SignIn
 from .signin.models import CodeAttempt, KioskDevice, VisitorCode
 
-__all__ = ["CenterSetting", "CodeAttempt", "CrisisLine", "CrisisLineSeed", "GroupSession",
-           "HelpDailyCount", "KioskDevice", "LoginFailure", "Organization",
-           "ProfessionalHelpRequest", "QuietWordRequest", "ResourceCategory", "ResourceChange",
-           "ResourceHours", "ResourceHoursException", "ResourceService", "ResourceViewCount",
-           "SessionNote", "SetupToken", "SignIn", "StaffSession", "User", "VisitorCode"]
+__all__ = [
+    "CenterSetting",
+    "CodeAttempt",
+    "CrisisLine",
+    "CrisisLineSeed",
+    "GroupSession",
+    "HelpDailyCount",
+    "KioskDevice",
+    "LoginFailure",
+    "Organization",
+    "ProfessionalHelpRequest",
+    "QuietWordRequest",
+    "ResourceCategory",
+    "ResourceChange",
+    "ResourceHours",
+    "ResourceHoursException",
+    "ResourceService",
+    "ResourceViewCount",
+    "SessionNote",
+    "SetupToken",
+    "SignIn",
+    "StaffSession",
+    "User",
+    "VisitorCode",
+]

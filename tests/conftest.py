@@ -126,8 +126,9 @@ class Staff:
         """Log a client in through the real login form."""
         page = client.get("/staff/login")
         token = csrf_from(page.get_data(as_text=True))
-        return client.post("/staff/login", data={"username": username, "password": password,
-                                                 "csrf_token": token})
+        return client.post(
+            "/staff/login", data={"username": username, "password": password, "csrf_token": token}
+        )
 
     def client_for(self, role: str, username: str | None = None) -> FlaskClient:
         """A new client logged in with a new account of that role."""
@@ -157,8 +158,13 @@ def facilitator_client(staff: Staff) -> FlaskClient:
     return staff.client_for("facilitator", "facilitator")
 
 
-def post_form(client: FlaskClient, url: str, data: dict[str, Any] | None = None,
-              page: str | None = None, **kwargs: Any) -> Any:
+def post_form(
+    client: FlaskClient,
+    url: str,
+    data: dict[str, Any] | None = None,
+    page: str | None = None,
+    **kwargs: Any,
+) -> Any:
     """POST a form with a CSRF token taken from ``page`` (default: the same URL)."""
     html = client.get(page or url).get_data(as_text=True)
     payload = dict(data or {})

@@ -16,10 +16,25 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ["es"]
-CORE_PY = ["kiosk/__init__.py", "kiosk/errors.py", "kiosk/security.py", "kiosk/i18n.py",
-           "kiosk/web.py", "kiosk/auth", "kiosk/admin", "kiosk/start", "kiosk/health"]
-CORE_TEMPLATES = ["templates/layouts", "templates/errors", "templates/auth", "templates/admin",
-                  "templates/start", "templates/macros"]
+CORE_PY = [
+    "kiosk/__init__.py",
+    "kiosk/errors.py",
+    "kiosk/security.py",
+    "kiosk/i18n.py",
+    "kiosk/web.py",
+    "kiosk/auth",
+    "kiosk/admin",
+    "kiosk/start",
+    "kiosk/health",
+]
+CORE_TEMPLATES = [
+    "templates/layouts",
+    "templates/errors",
+    "templates/auth",
+    "templates/admin",
+    "templates/start",
+    "templates/macros",
+]
 
 
 def catalog_dirs() -> list[Path]:
@@ -41,8 +56,13 @@ def sources(area: str) -> tuple[list[str], Path]:
 
 def run(*args: str) -> None:
     """Run pybabel quietly from the repository root."""
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], cwd=ROOT,
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", *args],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def update(area: str) -> None:
@@ -51,8 +71,18 @@ def update(area: str) -> None:
     pot = out / "messages.pot"
     out.mkdir(parents=True, exist_ok=True)
     existing = [p for p in paths if (ROOT / p).exists()]
-    run("extract", "-F", "babel.cfg", "--no-location", "--omit-header", "-k", "_l",
-        "-o", str(pot), *existing)
+    run(
+        "extract",
+        "-F",
+        "babel.cfg",
+        "--no-location",
+        "--omit-header",
+        "-k",
+        "_l",
+        "-o",
+        str(pot),
+        *existing,
+    )
     for locale in LOCALES:
         po = out / locale / "LC_MESSAGES" / "messages.po"
         if po.exists():

@@ -1,6 +1,6 @@
 """Fill a catalog's empty entries from a JSON file of {msgid: msgstr} (a translator's helper).
 
-    python tools/po_fill.py kiosk/<area>/translations/es/LC_MESSAGES/messages.po es.json
+python tools/po_fill.py kiosk/<area>/translations/es/LC_MESSAGES/messages.po es.json
 """
 
 from __future__ import annotations

@@ -18,9 +18,14 @@ bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 
 def _users_page(new_form: NewUserForm | None = None, status: int = 200) -> Response:
     return page_or_fragment(
-        "admin/users.html", "admin/_users.html", status,
-        users=services.list_users(), new_form=new_form or NewUserForm(formdata=None),
-        button_form=ButtonForm(), role_form=RoleForm(formdata=None), me=current_user,
+        "admin/users.html",
+        "admin/_users.html",
+        status,
+        users=services.list_users(),
+        new_form=new_form or NewUserForm(formdata=None),
+        button_form=ButtonForm(),
+        role_form=RoleForm(formdata=None),
+        me=current_user,
     )
 
 
@@ -33,8 +38,9 @@ def users() -> Response:
     form = NewUserForm()
     if form.validate_on_submit():
         try:
-            user = services.create_user(form.username.data or "", form.role.data or "",
-                                        form.password.data or "")
+            user = services.create_user(
+                form.username.data or "", form.role.data or "", form.password.data or ""
+            )
         except services.UserExists:
             form.username.errors = [_("That username is taken.")]
         else:
@@ -63,8 +69,12 @@ def set_active(user_id: int) -> Response:
     except services.LastAdmin:
         flash(_("The center needs at least one active admin."), "error")
         return redirect(url_for("admin.users"), 303)
-    flash(_("Account %(name)s enabled.", name=user.username) if enable
-          else _("Account %(name)s disabled and logged out.", name=user.username), "success")
+    flash(
+        _("Account %(name)s enabled.", name=user.username)
+        if enable
+        else _("Account %(name)s disabled and logged out.", name=user.username),
+        "success",
+    )
     return redirect(url_for("admin.users"), 303)
 
 
@@ -93,8 +103,10 @@ def reset_password(user_id: int) -> Response | tuple[str, int] | str:
     form = ResetPasswordForm(username=user.username)
     if form.validate_on_submit():
         services.reset_password(user.id, form.password.data or "")
-        flash(_("New password set for %(name)s. They have been logged out.", name=user.username),
-              "success")
+        flash(
+            _("New password set for %(name)s. They have been logged out.", name=user.username),
+            "success",
+        )
         return redirect(url_for("admin.users"), 303)
     status = 400 if request.method == "POST" else 200
     return render_template("admin/password.html", form=form, user=user), status

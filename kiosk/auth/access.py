@@ -38,8 +38,9 @@ def _unauthorized() -> Any:
         response = current_app.response_class("", 200)
         response.headers["HX-Redirect"] = url_for("auth.login")
         return response
-    return redirect(url_for("auth.login", next=request.full_path if request.method == "GET"
-                            else None))
+    return redirect(
+        url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+    )
 
 
 def init_access(app: Flask) -> None:

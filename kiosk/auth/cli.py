@@ -26,13 +26,17 @@ def create_user_command(username: str, role: str, password_stdin: bool) -> None:
     try:
         user = services.create_user(username, role, password)
     except services.PasswordRejected as exc:
-        reasons = {"short": "use at least 12 characters", "long": "use at most 1024 characters",
-                   "common": "that password is too common",
-                   "username": "the password must not contain the username"}
+        reasons = {
+            "short": "use at least 12 characters",
+            "long": "use at most 1024 characters",
+            "common": "that password is too common",
+            "username": "the password must not contain the username",
+        }
         raise click.ClickException(f"Password refused: {reasons[str(exc)]}.") from exc
     except services.InvalidUsername as exc:
         raise click.ClickException(
-            "Username: use 2 to 64 letters, digits, dots, dashes or underscores.") from exc
+            "Username: use 2 to 64 letters, digits, dots, dashes or underscores."
+        ) from exc
     except services.UserExists as exc:
         raise click.ClickException(f"An account named {exc} exists already.") from exc
     click.echo(f"Created {user.role} account {user.username}.")

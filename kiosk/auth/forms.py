@@ -44,35 +44,54 @@ def role_choices() -> list[tuple[str, str]]:
 class LoginForm(FlaskForm):
     """Staff login."""
 
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)],
-                           render_kw={"autocomplete": "username", "autocapitalize": "none"})
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)],
-                             render_kw={"autocomplete": "current-password"})
+    username = StringField(
+        _l("Username"),
+        validators=[DataRequired(), Length(max=64)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class NewPasswordMixin:
     """A new password typed twice."""
 
-    password = PasswordField(_l("New password"), validators=[DataRequired(), password_rules],
-                             render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField(_l("Type it again"),
-                            validators=[DataRequired(), EqualTo("password",
-                                        message=_l("The two passwords are not the same."))],
-                            render_kw={"autocomplete": "new-password"})
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), password_rules],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Type it again"),
+        validators=[
+            DataRequired(),
+            EqualTo("password", message=_l("The two passwords are not the same.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 class SetupForm(NewPasswordMixin, FlaskForm):
     """First admin account."""
 
-    username = StringField(_l("Username"), validators=[DataRequired(), username_rules],
-                           render_kw={"autocomplete": "username", "autocapitalize": "none"})
+    username = StringField(
+        _l("Username"),
+        validators=[DataRequired(), username_rules],
+        render_kw={"autocomplete": "username", "autocapitalize": "none"},
+    )
 
 
 class NewUserForm(NewPasswordMixin, FlaskForm):
     """Add a staff account."""
 
-    username = StringField(_l("Username"), validators=[DataRequired(), username_rules],
-                           render_kw={"autocomplete": "off", "autocapitalize": "none"})
+    username = StringField(
+        _l("Username"),
+        validators=[DataRequired(), username_rules],
+        render_kw={"autocomplete": "off", "autocapitalize": "none"},
+    )
     role = SelectField(_l("Role"), choices=[])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -38,8 +38,9 @@ def login() -> Response | str | tuple[str, int]:
         try:
             user = services.authenticate(form.username.data or "", form.password.data or "")
         except services.LoginThrottled:
-            flash(_("Too many tries for this account. Please wait a minute and try again."),
-                  "error")
+            flash(
+                _("Too many tries for this account. Please wait a minute and try again."), "error"
+            )
             status = 429
         except services.LoginFailed:
             flash(_("That username and password do not match."), "error")
@@ -70,8 +71,9 @@ def setup(token: str) -> Response | str | tuple[str, int]:
     form = SetupForm()
     if form.validate_on_submit():
         try:
-            user = services.redeem_setup_token(token, form.username.data or "",
-                                               form.password.data or "")
+            user = services.redeem_setup_token(
+                token, form.username.data or "", form.password.data or ""
+            )
         except services.SetupTokenInvalid:
             abort(404)
         except services.UserExists:

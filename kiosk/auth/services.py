@@ -156,13 +156,22 @@ def start_session(user: User) -> str:
     token = secrets.token_urlsafe(32)
     now = utcnow()
     with write_transaction() as session:
-        session.add(StaffSession(token_hash=hash_token(token), user_id=user.id,
-                                 created_at=now, last_active_at=now))
+        session.add(
+            StaffSession(
+                token_hash=hash_token(token), user_id=user.id, created_at=now, last_active_at=now
+            )
+        )
     return token
 
 
-def load_session(user_id: str, token: str | None, *, idle: timedelta, absolute: timedelta,
-                 counts_as_activity: bool) -> User | None:
+def load_session(
+    user_id: str,
+    token: str | None,
+    *,
+    idle: timedelta,
+    absolute: timedelta,
+    counts_as_activity: bool,
+) -> User | None:
     """Return the user behind a cookie, or None when the session is gone, idle or too old."""
     if not token or not user_id.isdigit():
         return None
@@ -176,8 +185,11 @@ def load_session(user_id: str, token: str | None, *, idle: timedelta, absolute: 
         return None
     if counts_as_activity and now - row.last_active_at > ACTIVITY_WRITE_INTERVAL:
         with write_transaction() as session:
-            session.execute(update(StaffSession).where(StaffSession.token_hash == row.token_hash)
-                            .values(last_active_at=now))
+            session.execute(
+                update(StaffSession)
+                .where(StaffSession.token_hash == row.token_hash)
+                .values(last_active_at=now)
+            )
         return db.session.get(User, int(user_id))
     return user
 
@@ -204,8 +216,11 @@ def _get_user(session: object, user_id: int) -> User:
 
 
 def _other_active_admins(user_id: int) -> int:
-    query = select(func.count()).select_from(User).where(
-        User.role == Role.ADMIN.value, User.active.is_(True), User.id != user_id)
+    query = (
+        select(func.count())
+        .select_from(User)
+        .where(User.role == Role.ADMIN.value, User.active.is_(True), User.id != user_id)
+    )
     return db.session.scalar(query) or 0
 
 
@@ -253,16 +268,20 @@ def issue_setup_token(now: datetime | None = None) -> str:
     now = now or utcnow()
     token = secrets.token_urlsafe(24)
     with write_transaction() as session:
-        session.add(SetupToken(token_hash=hash_token(token), created_at=now,
-                               expires_at=now + SETUP_TOKEN_LIFETIME))
+        session.add(
+            SetupToken(
+                token_hash=hash_token(token), created_at=now, expires_at=now + SETUP_TOKEN_LIFETIME
+            )
+        )
     return token
 
 
 def setup_token_valid(token: str) -> bool:
     """True when the token is known, unused and unexpired, and no admin exists yet."""
     row = db.session.get(SetupToken, hash_token(token))
-    return (row is not None and row.used_at is None and row.expires_at > utcnow()
-            and not admin_exists())
+    return (
+        row is not None and row.used_at is None and row.expires_at > utcnow() and not admin_exists()
+    )
 
 
 def redeem_setup_token(token: str, username: str, password: str) -> User:
@@ -275,15 +294,19 @@ def redeem_setup_token(token: str, username: str, password: str) -> User:
         # The conditional update is the claim: of two simultaneous uses, only one matches.
         claimed = session.execute(  # type: ignore[attr-defined]
             update(SetupToken)
-            .where(SetupToken.token_hash == digest, SetupToken.used_at.is_(None),
-                   SetupToken.expires_at > now)
+            .where(
+                SetupToken.token_hash == digest,
+                SetupToken.used_at.is_(None),
+                SetupToken.expires_at > now,
+            )
             .values(used_at=now)
         ).rowcount
         if not claimed or admin_exists():
             raise SetupTokenInvalid()
         if session.scalar(select(User.id).where(User.username == name)) is not None:
             raise UserExists(name)
-        user = User(username=name, role=Role.ADMIN.value,
-                    password_hash=generate_password_hash(password))
+        user = User(
+            username=name, role=Role.ADMIN.value, password_hash=generate_password_hash(password)
+        )
         session.add(user)
     return user

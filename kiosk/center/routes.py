@@ -42,5 +42,10 @@ def edit() -> Response | tuple[str, int]:
             return redirect(url_for("center.edit"), 303)
         values.update(changes)
     status = 400 if errors or request.method == "POST" else 200
-    return render_template("center/settings.html", settings_list=services.REGISTRY.values(),
-                           values=values, errors=errors, form=form), status
+    return render_template(
+        "center/settings.html",
+        settings_list=services.REGISTRY.values(),
+        values=values,
+        errors=errors,
+        form=form,
+    ), status

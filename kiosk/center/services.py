@@ -45,11 +45,15 @@ class Setting:
             except ValueError as exc:
                 raise InvalidSetting("whole number") from exc
             if (self.minimum is not None and number < self.minimum) or (
-                    self.maximum is not None and number > self.maximum):
+                self.maximum is not None and number > self.maximum
+            ):
                 raise InvalidSetting("out of range")
             return number
-        if self.kind == "choice" and self.choices is not None and text not in {
-                value for value, _label in self.choices()}:
+        if (
+            self.kind == "choice"
+            and self.choices is not None
+            and text not in {value for value, _label in self.choices()}
+        ):
             raise InvalidSetting("not a choice")
         if self.validate is not None:
             text = self.validate(text)

@@ -26,6 +26,9 @@ def healthz() -> tuple[Response, int]:
         log.warning("Health check: database unreachable (%s)", type(exc).__name__)
         database = "unreachable"
     healthy = database == "ok"
-    body = {"status": "ok" if healthy else "error", "version": current_app.config["VERSION"],
-            "database": database}
+    body = {
+        "status": "ok" if healthy else "error",
+        "version": current_app.config["VERSION"],
+        "database": database,
+    }
     return jsonify(body), 200 if healthy else 503

@@ -16,8 +16,12 @@ def purge_command() -> None:
 
 
 @bp.cli.command("seed")
-@click.option("--country", type=click.Choice(sorted(services.COUNTRIES)), default=None,
-              help="Default: the country chosen in the center settings.")
+@click.option(
+    "--country",
+    type=click.Choice(sorted(services.COUNTRIES)),
+    default=None,
+    help="Default: the country chosen in the center settings.",
+)
 def seed_command(country: str | None) -> None:
     """Load the starter crisis lines for a country (once; each marked "verify locally")."""
     chosen = country or services.current_country()

@@ -58,7 +58,8 @@ class _HelpAlert:
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     # The group this concerns, when known; a cancelled or deleted session leaves the alert.
     group_session_id: Mapped[str | None] = mapped_column(
-        String(24), ForeignKey("group_sessions.id", ondelete="SET NULL"), index=True)
+        String(24), ForeignKey("group_sessions.id", ondelete="SET NULL"), index=True
+    )
     acknowledged_by: Mapped[str | None] = mapped_column(String(64))
     acknowledged_at: Mapped[datetime | None] = mapped_column()
     resolved_by: Mapped[str | None] = mapped_column(String(64))

@@ -66,15 +66,21 @@ def now() -> str:
 @bp.route("/quiet-word", methods=["GET", "POST"])
 def quiet_word() -> Response:
     """Ask for a quiet word; afterwards the kiosk shows the ordinary sign-in screen (P4)."""
-    groups = [(group.id, f"{group.title} · {group.room}" if group.room else group.title)
-              for group in open_sessions()]
+    groups = [
+        (group.id, f"{group.title} · {group.room}" if group.room else group.title)
+        for group in open_sessions()
+    ]
     form = QuietWordForm(groups=groups)
     secret = current_app.config["SECRET_KEY"]
     if form.validate_on_submit():
         try:
             nonce = read_form_token(secret, form.token.data or "", QUIET_WORD_SCOPE)
-            services.send_quiet_word(form.when.data or "now", form.find_me.data or "",
-                                     form.group.data or None, form_token=nonce)
+            services.send_quiet_word(
+                form.when.data or "now",
+                form.find_me.data or "",
+                form.group.data or None,
+                form_token=nonce,
+            )
         except BadFormToken:
             # Forged, or older than a few hours (the idle reset makes that rare): ask again.
             form.token.errors = [_("Sorry, that took a while. Please press Send again.")]
@@ -109,12 +115,12 @@ def plan_step() -> Response:
         step, view = navigate(form.step.data, request.form.get("go", "next"))
     else:
         # Show the first step whose text was refused, with its message.
-        step = next((number for number, item in enumerate(STEPS, 1) if form[item.key].errors),
-                    1)
+        step = next((number for number, item in enumerate(STEPS, 1) if form[item.key].errors), 1)
         view = "step"
     if valid and step == 5 and form.prefilled.data != "1":
         form.professionals.data = form.professionals.data or services.plan_prefill(
-            services.current_country())
+            services.current_country()
+        )
         form.prefilled.data = "1"
     form.step.data = str(step)
     qr_codes = []
@@ -122,11 +128,20 @@ def plan_step() -> Response:
         for item in STEPS:
             content = (form[item.key].data or "").strip()
             if content:
-                qr_codes.append((item, services.qr_svg(f"{item.title}\n{content}",
-                                                       str(item.title))))
-    return page_or_fragment("help/plan_step.html", "help/_plan_step.html",
-                            200 if valid else 400, form=form, step=step, steps=STEPS,
-                            view=view, qr_codes=qr_codes, review_step=REVIEW_STEP)
+                qr_codes.append(
+                    (item, services.qr_svg(f"{item.title}\n{content}", str(item.title)))
+                )
+    return page_or_fragment(
+        "help/plan_step.html",
+        "help/_plan_step.html",
+        200 if valid else 400,
+        form=form,
+        step=step,
+        steps=STEPS,
+        view=view,
+        qr_codes=qr_codes,
+        review_step=REVIEW_STEP,
+    )
 
 
 # ---- staff --------------------------------------------------------------------------------
@@ -134,12 +149,17 @@ def plan_step() -> Response:
 
 def _alert_context() -> dict[str, Any]:
     alerts = services.open_alerts()
-    return {"alerts": alerts, "digest": services.alerts_digest(alerts),
-            "waiting": sum(1 for alert in alerts if alert.acknowledged_by is None),
-            "on_call": get_setting(services.ON_CALL_NUMBER.key),
-            "escalate_minutes": get_setting(services.ESCALATE_MINUTES.key),
-            "outcomes": outcome_labels(), "help_types": dict(help_type_choices()),
-            "whens": dict(when_choices()), "now": utcnow()}
+    return {
+        "alerts": alerts,
+        "digest": services.alerts_digest(alerts),
+        "waiting": sum(1 for alert in alerts if alert.acknowledged_by is None),
+        "on_call": get_setting(services.ON_CALL_NUMBER.key),
+        "escalate_minutes": get_setting(services.ESCALATE_MINUTES.key),
+        "outcomes": outcome_labels(),
+        "help_types": dict(help_type_choices()),
+        "whens": dict(when_choices()),
+        "now": utcnow(),
+    }
 
 
 @staff_bp.route("/alerts")
@@ -162,11 +182,14 @@ def dashboard() -> str:
     """Open requests, the last day's resolved ones (outcome codes only) and daily counts."""
     timezone = current_app.config["KIOSK"].timezone
     context = _alert_context()
-    return render_template("help/dashboard.html", resolved=services.recent_resolved(),
-                           local_time=lambda moment: to_local(moment, timezone)
-                           .strftime("%Y-%m-%d %H:%M"),
-                           counts=services.daily_counts(14), outcomes=outcome_labels(),
-                           open_alerts=context["alerts"])
+    return render_template(
+        "help/dashboard.html",
+        resolved=services.recent_resolved(),
+        local_time=lambda moment: to_local(moment, timezone).strftime("%Y-%m-%d %H:%M"),
+        counts=services.daily_counts(14),
+        outcomes=outcome_labels(),
+        open_alerts=context["alerts"],
+    )
 
 
 def _kind_or_404(kind: str) -> str:
@@ -216,13 +239,16 @@ def professional() -> Response | tuple[str, int]:
     form = ProfessionalHelpForm()
     if request.method == "GET":
         # The console may pre-fill its session and room: staff data, never an attendee's.
-        form.room.data = request.args.get("room", "")[:services.ROOM_MAX]
+        form.room.data = request.args.get("room", "")[: services.ROOM_MAX]
         form.group_session_id.data = request.args.get("session", "")[:24] or None
     if form.validate_on_submit():
         try:
-            services.raise_professional_help(form.room.data or "", form.help_type.data,
-                                             current_user.username,
-                                             form.group_session_id.data or None)
+            services.raise_professional_help(
+                form.room.data or "",
+                form.help_type.data,
+                current_user.username,
+                form.group_session_id.data or None,
+            )
         except services.InvalidChoice:
             form.group_session_id.errors = [_("That group session is not valid.")]
         else:
@@ -240,10 +266,16 @@ def lines() -> str:
     if country not in services.COUNTRIES:
         abort(404)
     rows = services.lines_for(country)
-    return render_template("help/lines.html", rows=rows, country=country,
-                           countries=services.COUNTRIES, how=how_labels(),
-                           status={row.id: services.line_status(row) for row in rows},
-                           current=services.current_country(), button_form=ButtonForm())
+    return render_template(
+        "help/lines.html",
+        rows=rows,
+        country=country,
+        countries=services.COUNTRIES,
+        how=how_labels(),
+        status={row.id: services.line_status(row) for row in rows},
+        current=services.current_country(),
+        button_form=ButtonForm(),
+    )
 
 
 @staff_bp.route("/lines/new", methods=["GET", "POST"])

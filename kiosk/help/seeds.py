@@ -26,37 +26,70 @@ def _line(name: str, number: str, how: str = "call", **extra: Any) -> dict[str, 
 
 SEEDS: dict[str, list[dict[str, Any]]] = {
     "US": [
-        _line("Emergency services", "911", is_emergency=True, hours="24/7",
-              notes="For immediate danger."),
-        _line("988 Suicide & Crisis Lifeline", "988", hours="24/7",
-              languages="English, Spanish (press 2), interpreters",
-              notes="TTY or relay users can dial 711 then 988. Veterans press 1."),
-        _line("988 Suicide & Crisis Lifeline (text)", "988", "text", hours="24/7",
-              languages="English, Spanish (text AYUDA)"),
+        _line(
+            "Emergency services",
+            "911",
+            is_emergency=True,
+            hours="24/7",
+            notes="For immediate danger.",
+        ),
+        _line(
+            "988 Suicide & Crisis Lifeline",
+            "988",
+            hours="24/7",
+            languages="English, Spanish (press 2), interpreters",
+            notes="TTY or relay users can dial 711 then 988. Veterans press 1.",
+        ),
+        _line(
+            "988 Suicide & Crisis Lifeline (text)",
+            "988",
+            "text",
+            hours="24/7",
+            languages="English, Spanish (text AYUDA)",
+        ),
         _line("988 Lifeline chat", "https://988lifeline.org/chat", "chat", hours="24/7"),
         _line("Veterans Crisis Line (text)", "838255", "text", hours="24/7"),
-        _line("Crisis Text Line", "741741", "text", text_keyword="HOME", hours="24/7",
-              notes="The keyword varies by campaign; check it."),
+        _line(
+            "Crisis Text Line",
+            "741741",
+            "text",
+            text_keyword="HOME",
+            hours="24/7",
+            notes="The keyword varies by campaign; check it.",
+        ),
     ],
     "GB": [
-        _line("Emergency services", "999", is_emergency=True, hours="24/7",
-              notes="Or go to A&E if a life is at risk."),
-        _line("Samaritans", "116 123", hours="24/7",
-              notes="Free from landlines and mobiles; does not show on phone bills. "
-                    "Samaritans has no text line."),
+        _line(
+            "Emergency services",
+            "999",
+            is_emergency=True,
+            hours="24/7",
+            notes="Or go to A&E if a life is at risk.",
+        ),
+        _line(
+            "Samaritans",
+            "116 123",
+            hours="24/7",
+            notes="Free from landlines and mobiles; does not show on phone bills. "
+            "Samaritans has no text line.",
+        ),
         _line("Shout", "85258", "text", text_keyword="SHOUT", hours="24/7"),
-        _line("NHS 111, mental health option", "111", hours="24/7",
-              notes="England. The menu option number has changed before; check it."),
+        _line(
+            "NHS 111, mental health option",
+            "111",
+            hours="24/7",
+            notes="England. The menu option number has changed before; check it.",
+        ),
     ],
     "IE": [
-        _line("Emergency services", "112", is_emergency=True, hours="24/7",
-              notes="999 also works."),
+        _line(
+            "Emergency services", "112", is_emergency=True, hours="24/7", notes="999 also works."
+        ),
         _line("Samaritans", "116 123", hours="24/7", notes="Free to call."),
     ],
     "CA": [
         _line("Emergency services", "911", is_emergency=True, hours="24/7"),
-        _line("9-8-8 Suicide Crisis Helpline", "988", hours="24/7",
-              languages="English, French"),
+        _line("9-8-8 Suicide Crisis Helpline", "988", hours="24/7", languages="English, French"),
         _line("9-8-8 Suicide Crisis Helpline (text)", "988", "text", hours="24/7"),
     ],
     "AU": [

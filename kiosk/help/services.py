@@ -38,8 +38,14 @@ STALE_AFTER = timedelta(days=182)  # "not verified for 6 months"
 HOW_CHOICES = ("call", "text", "chat")
 WHEN_CHOICES = ("now", "after")
 HELP_TYPES = ("clinician", "crisis_team", "emergency", "other")
-OUTCOMES = ("spoke_privately", "referred_clinician", "called_crisis_line", "called_emergency",
-            "not_found", "other")
+OUTCOMES = (
+    "spoke_privately",
+    "referred_clinician",
+    "called_crisis_line",
+    "called_emergency",
+    "not_found",
+    "other",
+)
 KINDS: dict[str, type[QuietWordRequest] | type[ProfessionalHelpRequest]] = {
     "quiet": QuietWordRequest,
     "professional": ProfessionalHelpRequest,
@@ -48,6 +54,7 @@ DAILY_KIND = {"quiet": "quiet_word", "professional": "professional_help"}
 FIND_ME_MAX = 60
 ROOM_MAX = 60
 
+
 def _country_choices() -> list[tuple[str, str]]:
     # Names are translated for the settings page; the CLI and purge job have no request.
     if not has_request_context():
@@ -55,24 +62,56 @@ def _country_choices() -> list[tuple[str, str]]:
     return [(code, str(name)) for code, name in COUNTRIES.items()]
 
 
-COUNTRY = register(Setting(
-    "help.country", _l("Country for crisis lines"), "US", kind="choice",
-    choices=_country_choices,
-    help=_l("Get help now shows this country's crisis lines and emergency number.")))
-ESCALATE_MINUTES = register(Setting(
-    "help.escalate_minutes", _l("Minutes before an unanswered quiet word escalates"), 3,
-    kind="int", minimum=1, maximum=60))
-ON_CALL_NUMBER = register(Setting(
-    "help.on_call_number", _l("On-call clinician's number"), "",
-    help=_l("Shown on staff pages when a request is not answered in time.")))
-RETENTION_DAYS = register(Setting(
-    "help.retention_days", _l("Days to keep quiet-word and professional-help requests"), 90,
-    kind="int", minimum=1, maximum=3650,
-    help=_l("Older requests are deleted; daily counts and response times are kept.")))
-QUIET_WORD_LABEL = register(Setting(
-    "help.quiet_word_label", _l("Wording of the quiet-word tile"), "",
-    help=_l("Leave empty for the standard wording, \"I'd like a quiet word with someone\". "
-            "Keep it neutral: no words about help or crisis.")))
+COUNTRY = register(
+    Setting(
+        "help.country",
+        _l("Country for crisis lines"),
+        "US",
+        kind="choice",
+        choices=_country_choices,
+        help=_l("Get help now shows this country's crisis lines and emergency number."),
+    )
+)
+ESCALATE_MINUTES = register(
+    Setting(
+        "help.escalate_minutes",
+        _l("Minutes before an unanswered quiet word escalates"),
+        3,
+        kind="int",
+        minimum=1,
+        maximum=60,
+    )
+)
+ON_CALL_NUMBER = register(
+    Setting(
+        "help.on_call_number",
+        _l("On-call clinician's number"),
+        "",
+        help=_l("Shown on staff pages when a request is not answered in time."),
+    )
+)
+RETENTION_DAYS = register(
+    Setting(
+        "help.retention_days",
+        _l("Days to keep quiet-word and professional-help requests"),
+        90,
+        kind="int",
+        minimum=1,
+        maximum=3650,
+        help=_l("Older requests are deleted; daily counts and response times are kept."),
+    )
+)
+QUIET_WORD_LABEL = register(
+    Setting(
+        "help.quiet_word_label",
+        _l("Wording of the quiet-word tile"),
+        "",
+        help=_l(
+            'Leave empty for the standard wording, "I\'d like a quiet word with someone". '
+            "Keep it neutral: no words about help or crisis."
+        ),
+    )
+)
 
 
 def _rowcount(result: Any) -> int:
@@ -146,9 +185,13 @@ def ensure_seeded(country: str) -> None:
 def lines_for(country: str) -> list[CrisisLine]:
     """A country's lines: the emergency number first, then in the staff's order."""
     ensure_seeded(country)
-    return list(db.session.scalars(
-        select(CrisisLine).where(CrisisLine.country == country)
-        .order_by(CrisisLine.is_emergency.desc(), CrisisLine.sort_order, CrisisLine.id)))
+    return list(
+        db.session.scalars(
+            select(CrisisLine)
+            .where(CrisisLine.country == country)
+            .order_by(CrisisLine.is_emergency.desc(), CrisisLine.sort_order, CrisisLine.id)
+        )
+    )
 
 
 def line_status(line: CrisisLine, now: datetime | None = None) -> str:
@@ -168,8 +211,18 @@ def get_line(line_id: int) -> CrisisLine:
     return line
 
 
-LINE_FIELDS = ("country", "name", "number", "how", "text_keyword", "hours", "languages", "notes",
-               "is_emergency", "sort_order")
+LINE_FIELDS = (
+    "country",
+    "name",
+    "number",
+    "how",
+    "text_keyword",
+    "hours",
+    "languages",
+    "notes",
+    "is_emergency",
+    "sort_order",
+)
 
 
 def save_line(values: dict[str, Any], line_id: int | None = None) -> int:
@@ -187,7 +240,10 @@ def save_line(values: dict[str, Any], line_id: int | None = None) -> int:
             raise LineNotFound(line_id)
         line = existing
         if (line.number, line.how, line.text_keyword) != (
-                values["number"], values["how"], values["text_keyword"]):
+            values["number"],
+            values["how"],
+            values["text_keyword"],
+        ):
             line.verified_at = None
             line.verified_by = None
         for key in LINE_FIELDS:
@@ -229,7 +285,7 @@ def qr_svg(content: str, label: str = "") -> Markup:
     code = segno.make(content, error="m")
     svg = code.svg_inline(scale=5, dark="#000", light="#fff")
     attrs = f'role="img" aria-label="{Markup.escape(label)}"' if label else 'aria-hidden="true"'
-    return Markup(svg.replace("<svg ", f"<svg {attrs} focusable=\"false\" ", 1))  # noqa: S704
+    return Markup(svg.replace("<svg ", f'<svg {attrs} focusable="false" ', 1))  # noqa: S704
 
 
 def plan_prefill(country: str) -> str:
@@ -245,18 +301,27 @@ def plan_prefill(country: str) -> str:
 # ---- anonymous counts ---------------------------------------------------------------------
 
 
-def _bump(session: Any, kind: str, requests: int = 0, acknowledged: int = 0,
-          seconds: int = 0) -> None:
+def _bump(
+    session: Any, kind: str, requests: int = 0, acknowledged: int = 0, seconds: int = 0
+) -> None:
     """Add to today's anonymous count for a kind (an upsert, safe with two writers)."""
     insert = sqlite_insert if is_sqlite() else pg_insert
     table = HelpDailyCount.__table__
-    statement = insert(table).values(day=utcnow().date(), kind=kind, requests=requests,
-                                     acknowledged=acknowledged, response_seconds_total=seconds)
+    statement = insert(table).values(
+        day=utcnow().date(),
+        kind=kind,
+        requests=requests,
+        acknowledged=acknowledged,
+        response_seconds_total=seconds,
+    )
     statement = statement.on_conflict_do_update(
         index_elements=["day", "kind"],
-        set_={"requests": table.c.requests + requests,
-              "acknowledged": table.c.acknowledged + acknowledged,
-              "response_seconds_total": table.c.response_seconds_total + seconds})
+        set_={
+            "requests": table.c.requests + requests,
+            "acknowledged": table.c.acknowledged + acknowledged,
+            "response_seconds_total": table.c.response_seconds_total + seconds,
+        },
+    )
     session.execute(statement)
 
 
@@ -269,8 +334,13 @@ def count_help_now() -> None:
 def daily_counts(days: int = 30) -> list[HelpDailyCount]:
     """The last days' counts, newest first."""
     since = utcnow().date() - timedelta(days=days)
-    return list(db.session.scalars(select(HelpDailyCount).where(HelpDailyCount.day >= since)
-                                   .order_by(HelpDailyCount.day.desc(), HelpDailyCount.kind)))
+    return list(
+        db.session.scalars(
+            select(HelpDailyCount)
+            .where(HelpDailyCount.day >= since)
+            .order_by(HelpDailyCount.day.desc(), HelpDailyCount.kind)
+        )
+    )
 
 
 # ---- requests -----------------------------------------------------------------------------
@@ -282,31 +352,44 @@ def _check_group_session(session: Any, group_session_id: str | None) -> None:
         raise InvalidChoice("group session")
 
 
-def send_quiet_word(when: str, find_me: str, group_session_id: str | None = None,
-                    form_token: str | None = None) -> None:
+def send_quiet_word(
+    when: str, find_me: str, group_session_id: str | None = None, form_token: str | None = None
+) -> None:
     """Store a quiet-word request for staff (returns nothing the kiosk could show)."""
     if when not in WHEN_CHOICES:
         raise InvalidChoice(when)
     with write_transaction() as session:
         _check_group_session(session, group_session_id)
         if form_token is not None and session.scalar(
-                select(QuietWordRequest.id).where(QuietWordRequest.form_token == form_token)):
+            select(QuietWordRequest.id).where(QuietWordRequest.form_token == form_token)
+        ):
             # A double tap or a resubmitted form: already sent, and the screen says the same.
             return
-        session.add(QuietWordRequest(timing=when, find_me=find_me.strip()[:FIND_ME_MAX],
-                                     group_session_id=group_session_id, form_token=form_token))
+        session.add(
+            QuietWordRequest(
+                timing=when,
+                find_me=find_me.strip()[:FIND_ME_MAX],
+                group_session_id=group_session_id,
+                form_token=form_token,
+            )
+        )
         _bump(session, DAILY_KIND["quiet"], requests=1)
 
 
-def raise_professional_help(room: str, help_type: str, by: str,
-                            group_session_id: str | None = None) -> int:
+def raise_professional_help(
+    room: str, help_type: str, by: str, group_session_id: str | None = None
+) -> int:
     """A facilitator flags that professional help is needed; returns the request id."""
     if help_type not in HELP_TYPES:
         raise InvalidChoice(help_type)
     with write_transaction() as session:
         _check_group_session(session, group_session_id)
-        flag = ProfessionalHelpRequest(room=room.strip()[:ROOM_MAX], help_type=help_type,
-                                       raised_by=by, group_session_id=group_session_id)
+        flag = ProfessionalHelpRequest(
+            room=room.strip()[:ROOM_MAX],
+            help_type=help_type,
+            raised_by=by,
+            group_session_id=group_session_id,
+        )
         session.add(flag)
         _bump(session, DAILY_KIND["professional"], requests=1)
         session.flush()
@@ -330,9 +413,11 @@ def acknowledge(kind: str, request_id: int, by: str) -> Claim:
     now = utcnow()
     with write_transaction() as session:
         result = session.execute(
-            update(model).where(model.id == request_id, model.acknowledged_by.is_(None))
+            update(model)
+            .where(model.id == request_id, model.acknowledged_by.is_(None))
             .values(acknowledged_by=by, acknowledged_at=now)
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)
+        )
         if _rowcount(result) == 1:
             created = session.scalar(select(model.created_at).where(model.id == request_id))
             seconds = int((now - created).total_seconds()) if created else 0
@@ -355,17 +440,25 @@ def resolve(kind: str, request_id: int, outcome: str, by: str) -> None:
         if created is None:
             raise RequestNotFound(request_id)
         # Resolving an unclaimed request claims it too, so its response time is counted.
-        claimed = _rowcount(session.execute(
-            update(model).where(model.id == request_id, model.acknowledged_by.is_(None))
-            .values(acknowledged_by=by, acknowledged_at=now)
-            .execution_options(synchronize_session=False)))
+        claimed = _rowcount(
+            session.execute(
+                update(model)
+                .where(model.id == request_id, model.acknowledged_by.is_(None))
+                .values(acknowledged_by=by, acknowledged_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        )
         if claimed:
             seconds = max(int((now - created).total_seconds()), 0)
             _bump(session, DAILY_KIND[kind], acknowledged=1, seconds=seconds)
-        done = _rowcount(session.execute(
-            update(model).where(model.id == request_id, model.resolved_at.is_(None))
-            .values(resolved_at=now, resolved_by=by, outcome=outcome)
-            .execution_options(synchronize_session=False)))
+        done = _rowcount(
+            session.execute(
+                update(model)
+                .where(model.id == request_id, model.resolved_at.is_(None))
+                .values(resolved_at=now, resolved_by=by, outcome=outcome)
+                .execution_options(synchronize_session=False)
+            )
+        )
         if not done:
             raise RequestNotFound(request_id)
 
@@ -375,18 +468,39 @@ def open_alerts(now: datetime | None = None) -> list[Alert]:
     now = now or utcnow()
     cutoff = now - timedelta(minutes=int(get(ESCALATE_MINUTES.key)))
     alerts: list[Alert] = []
-    quiet = (select(QuietWordRequest, GroupSession.title)
-             .outerjoin(GroupSession, QuietWordRequest.group_session_id == GroupSession.id)
-             .where(QuietWordRequest.resolved_at.is_(None)))
+    quiet = (
+        select(QuietWordRequest, GroupSession.title)
+        .outerjoin(GroupSession, QuietWordRequest.group_session_id == GroupSession.id)
+        .where(QuietWordRequest.resolved_at.is_(None))
+    )
     for row, group_title in db.session.execute(quiet):
-        alerts.append(Alert("quiet", row.id, row.created_at, row.acknowledged_by,
-                            row.acknowledged_by is None and row.created_at <= cutoff,
-                            when=row.timing, find_me=row.find_me, group=group_title or ""))
-    for flag in db.session.scalars(select(ProfessionalHelpRequest)
-                                   .where(ProfessionalHelpRequest.resolved_at.is_(None))):
-        alerts.append(Alert("professional", flag.id, flag.created_at, flag.acknowledged_by,
-                            flag.acknowledged_by is None and flag.created_at <= cutoff,
-                            room=flag.room, help_type=flag.help_type, raised_by=flag.raised_by))
+        alerts.append(
+            Alert(
+                "quiet",
+                row.id,
+                row.created_at,
+                row.acknowledged_by,
+                row.acknowledged_by is None and row.created_at <= cutoff,
+                when=row.timing,
+                find_me=row.find_me,
+                group=group_title or "",
+            )
+        )
+    for flag in db.session.scalars(
+        select(ProfessionalHelpRequest).where(ProfessionalHelpRequest.resolved_at.is_(None))
+    ):
+        alerts.append(
+            Alert(
+                "professional",
+                flag.id,
+                flag.created_at,
+                flag.acknowledged_by,
+                flag.acknowledged_by is None and flag.created_at <= cutoff,
+                room=flag.room,
+                help_type=flag.help_type,
+                raised_by=flag.raised_by,
+            )
+        )
     return sorted(alerts, key=lambda alert: alert.created_at)
 
 
@@ -427,6 +541,10 @@ def purge(now: datetime | None = None) -> int:
 
 def open_count() -> int:
     """How many requests are waiting (for the staff home card)."""
-    return sum(db.session.scalar(select(func.count()).select_from(model)
-                                 .where(model.resolved_at.is_(None))) or 0
-               for model in KINDS.values())
+    return sum(
+        db.session.scalar(
+            select(func.count()).select_from(model).where(model.resolved_at.is_(None))
+        )
+        or 0
+        for model in KINDS.values()
+    )

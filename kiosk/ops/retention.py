@@ -22,8 +22,10 @@ def purge_command() -> None:
     codes = signin_services.purge_codes()
     requests = help_services.purge()
     # Counts only: never which names, codes or requests.
-    click.echo(f"Anonymized {names} sign-in name(s); forgot {codes} visitor code(s); "
-               f"purged {requests} help request(s).")
+    click.echo(
+        f"Anonymized {names} sign-in name(s); forgot {codes} visitor code(s); "
+        f"purged {requests} help request(s)."
+    )
 
 
 def init_cli(app: Flask) -> None:

@@ -28,8 +28,10 @@ def import_command(file: Path, dry_run: bool, by: str) -> None:
         preview = interchange.read_file(file.name, file.read_bytes(), country)
     except interchange.ImportFailed as exc:
         raise click.ClickException(f"cannot read {file.name}: {exc}") from exc
-    click.echo(f"new: {preview.new}  changed: {preview.changed}  "
-               f"unchanged: {preview.unchanged}  errors: {len(preview.errors)}")
+    click.echo(
+        f"new: {preview.new}  changed: {preview.changed}  "
+        f"unchanged: {preview.unchanged}  errors: {len(preview.errors)}"
+    )
     # The messages are lazy translations; a request context gives them the default locale.
     with current_app.test_request_context():
         for error in preview.errors:
@@ -45,8 +47,9 @@ def import_command(file: Path, dry_run: bool, by: str) -> None:
 
 
 @resources_cli.command("export")
-@click.option("--format", "kind", type=click.Choice(interchange.FORMATS), default="csv",
-              show_default=True)
+@click.option(
+    "--format", "kind", type=click.Choice(interchange.FORMATS), default="csv", show_default=True
+)
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 def export_command(kind: str, out: Path) -> None:
     """Write the whole directory to OUT."""
@@ -73,8 +76,9 @@ def demo_data_command() -> None:
     with write_transaction() as session:
         for row in rows:
             services.apply_input(session, row, "demo-data")
-    click.echo(f"demo directory: {len(rows)} services (fictional; national lines marked "
-               "verify locally)")
+    click.echo(
+        f"demo directory: {len(rows)} services (fictional; national lines marked verify locally)"
+    )
 
 
 def init_cli(app: Flask) -> None:

@@ -23,10 +23,16 @@ class LookupForm(FlaskForm):
     open_now = BooleanField(_l("Open now"))
 
 
-COST_CHOICES = [SelectChoice("", _l("Not known")), SelectChoice("free", _l("Free")),
-                SelectChoice("sliding", _l("Sliding scale")), SelectChoice("fee", _l("Fee"))]
-STATUS_CHOICES = [SelectChoice("active", _l("Active (shown at the kiosk)")),
-                  SelectChoice("inactive", _l("Inactive (hidden)"))]
+COST_CHOICES = [
+    SelectChoice("", _l("Not known")),
+    SelectChoice("free", _l("Free")),
+    SelectChoice("sliding", _l("Sliding scale")),
+    SelectChoice("fee", _l("Fee")),
+]
+STATUS_CHOICES = [
+    SelectChoice("active", _l("Active (shown at the kiosk)")),
+    SelectChoice("inactive", _l("Inactive (hidden)")),
+]
 
 
 class ServiceForm(FlaskForm):

@@ -143,18 +143,20 @@ def _format_days(days: list[int], names: tuple[str, ...]) -> str:
             groups[-1].append(day)
         else:
             groups.append([day])
-    return ",".join(names[g[0]] if len(g) == 1 else f"{names[g[0]]}-{names[g[-1]]}"
-                    for g in groups)
+    return ",".join(names[g[0]] if len(g) == 1 else f"{names[g[0]]}-{names[g[-1]]}" for g in groups)
 
 
 def format_exceptions(found: list[DatedException]) -> str:
     """Write dated exceptions back in the text format."""
-    return "; ".join(f"{e.on.isoformat()} closed" if e.closed
-                     else f"{e.on.isoformat()} {e.opens}-{e.closes}" for e in found)
+    return "; ".join(
+        f"{e.on.isoformat()} closed" if e.closed else f"{e.on.isoformat()} {e.opens}-{e.closes}"
+        for e in found
+    )
 
 
-def _day_ranges(day: date, weekly: list[WeeklySlot], exceptions: dict[date, list[DatedException]]
-                ) -> list[tuple[int, int]]:
+def _day_ranges(
+    day: date, weekly: list[WeeklySlot], exceptions: dict[date, list[DatedException]]
+) -> list[tuple[int, int]]:
     """Opening intervals starting on ``day``, in minutes from that day's midnight."""
     if day in exceptions:
         ranges = []
@@ -172,8 +174,9 @@ def _interval(opens: str, closes: str) -> tuple[int, int]:
     return start, end
 
 
-def open_state(now: datetime, weekly: list[WeeklySlot], exceptions: list[DatedException]
-               ) -> OpenState:
+def open_state(
+    now: datetime, weekly: list[WeeklySlot], exceptions: list[DatedException]
+) -> OpenState:
     """Whether the service is open at ``now`` (the center's wall-clock time).
 
     No weekly hours and no exception touching now means we do not know: the kiosk says
@@ -199,13 +202,16 @@ def open_state(now: datetime, weekly: list[WeeklySlot], exceptions: list[DatedEx
     return OpenState.CLOSED
 
 
-def hours_on(day: date, weekly: list[WeeklySlot], exceptions: list[DatedException]
-             ) -> list[tuple[time, time]] | None:
+def hours_on(
+    day: date, weekly: list[WeeklySlot], exceptions: list[DatedException]
+) -> list[tuple[time, time]] | None:
     """The openings that start on ``day`` (None when nothing is known for it)."""
     by_day: dict[date, list[DatedException]] = {}
     for exc in exceptions:
         by_day.setdefault(exc.on, []).append(exc)
     if not weekly and day not in by_day:
         return None
-    return [(time(start // 60, start % 60), time((end // 60) % 24, end % 60))
-            for start, end in _day_ranges(day, weekly, by_day)]
+    return [
+        (time(start // 60, start % 60), time((end // 60) % 24, end % 60))
+        for start, end in _day_ranges(day, weekly, by_day)
+    ]

@@ -42,14 +42,43 @@ VERIFY_LOCALLY_CODE = "porchlight:verify-locally"
 
 # The simple CSV template: one row per service (documented in README.md).
 CSV_COLUMNS = (
-    "id", "organization", "name", "description", "categories", "phone", "text", "website",
-    "email", "address", "city", "region", "postal_code", "country", "hours", "hours_exceptions",
-    "cost", "cost_note", "eligibility", "languages", "accessibility", "crisis", "verify_locally",
-    "status", "last_verified", "verified_by", "organization_id", "organization_description",
-    "organization_website", "organization_email",
+    "id",
+    "organization",
+    "name",
+    "description",
+    "categories",
+    "phone",
+    "text",
+    "website",
+    "email",
+    "address",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "hours",
+    "hours_exceptions",
+    "cost",
+    "cost_note",
+    "eligibility",
+    "languages",
+    "accessibility",
+    "crisis",
+    "verify_locally",
+    "status",
+    "last_verified",
+    "verified_by",
+    "organization_id",
+    "organization_description",
+    "organization_website",
+    "organization_email",
 )
-_CSV_TO_INPUT = {"id": "uuid", "organization": "organization_name", "text": "text_phone",
-                 "organization_id": "organization_uuid"}
+_CSV_TO_INPUT = {
+    "id": "uuid",
+    "organization": "organization_name",
+    "text": "text_phone",
+    "organization_id": "organization_uuid",
+}
 _INPUT_TO_CSV = {v: k for k, v in _CSV_TO_INPUT.items()}
 COST_OPTIONS = {"free": "Free", "sliding": "Sliding scale", "fee": "Fee"}
 
@@ -104,8 +133,13 @@ def read_file(name: str, content: bytes, country: str) -> ImportPreview:
             data = json.loads(content.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ImportFailed("json") from exc
-        items = data if isinstance(data, list) else data.get("contents", [data]) \
-            if isinstance(data, dict) else None
+        items = (
+            data
+            if isinstance(data, list)
+            else data.get("contents", [data])
+            if isinstance(data, dict)
+            else None
+        )
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
             raise ImportFailed("json")
         raw_rows, new_categories = _hsds_rows(items)
@@ -117,8 +151,9 @@ def read_file(name: str, content: bytes, country: str) -> ImportPreview:
         try:
             preview.rows.append(services.parse_input(raw, country, known))
         except services.InvalidResource as exc:
-            preview.errors.extend(RowError(number, _INPUT_TO_CSV.get(f, f), code)
-                                  for f, code in exc.errors.items())
+            preview.errors.extend(
+                RowError(number, _INPUT_TO_CSV.get(f, f), code) for f, code in exc.errors.items()
+            )
     seen: set[str] = set()
     for number, row in enumerate(preview.rows, start=1):
         if row.uuid and row.uuid in seen:
@@ -145,10 +180,22 @@ def _read_simple_csv(content: bytes) -> list[dict[str, str]]:
 
 def _count(preview: ImportPreview) -> None:
     uuids = [row.uuid for row in preview.rows if row.uuid]
-    existing = {s.uuid: s for s in db.session.scalars(
-        select(ResourceService).where(ResourceService.uuid.in_(uuids)).options(
-            selectinload(ResourceService.hours), selectinload(ResourceService.exceptions),
-            selectinload(ResourceService.categories)))} if uuids else {}
+    existing = (
+        {
+            s.uuid: s
+            for s in db.session.scalars(
+                select(ResourceService)
+                .where(ResourceService.uuid.in_(uuids))
+                .options(
+                    selectinload(ResourceService.hours),
+                    selectinload(ResourceService.exceptions),
+                    selectinload(ResourceService.categories),
+                )
+            )
+        }
+        if uuids
+        else {}
+    )
     for row in preview.rows:
         stored = existing.get(row.uuid)
         if stored is None:
@@ -167,8 +214,11 @@ def apply_import(preview: ImportPreview, by: str) -> int:
     with write_transaction() as session:
         _add_imported_categories(session, preview)
         for row in preview.rows:
-            existing = session.scalar(select(ResourceService).where(
-                ResourceService.uuid == row.uuid)) if row.uuid else None
+            existing = (
+                session.scalar(select(ResourceService).where(ResourceService.uuid == row.uuid))
+                if row.uuid
+                else None
+            )
             _service, changed = services.apply_input(session, row, by, existing)
             touched += 1 if existing is None or changed else 0
     return touched
@@ -179,8 +229,16 @@ def _add_imported_categories(session: Any, preview: ImportPreview) -> None:
     have = set(session.scalars(select(ResourceCategory.slug)))
     for slug, (term_id, name) in preview.new_categories.items():
         if slug not in have:
-            session.add(ResourceCategory(uuid=term_id, slug=slug, name=name, name_es="",
-                                         taxonomy="imported", position=1000))
+            session.add(
+                ResourceCategory(
+                    uuid=term_id,
+                    slug=slug,
+                    name=name,
+                    name_es="",
+                    taxonomy="imported",
+                    position=1000,
+                )
+            )
     session.flush()
 
 
@@ -196,8 +254,9 @@ def _slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:70] or "category"
 
 
-def _hsds_rows(items: list[dict[str, Any]]
-               ) -> tuple[list[dict[str, str]], dict[str, tuple[str, str]]]:
+def _hsds_rows(
+    items: list[dict[str, Any]],
+) -> tuple[list[dict[str, str]], dict[str, tuple[str, str]]]:
     """Turn HSDS service objects into the same text rows the simple CSV gives."""
     by_code = {entry.code: entry.slug for entry in CATEGORIES}
     by_uuid = {category_uuid(entry.slug): entry.slug for entry in CATEGORIES}
@@ -240,45 +299,56 @@ def _hsds_rows(items: list[dict[str, Any]]
         for option in item.get("cost_options") or []:
             text = str(option.get("option") or "").lower()
             cost = "free" if "free" in text else "sliding" if "sliding" in text else "fee"
-        languages = [str(lang.get("code")) for lang in item.get("languages") or []
-                     if lang.get("code")]
-        rows.append({
-            "uuid": str(item.get("id") or ""), "name": str(item.get("name") or ""),
-            "description": str(item.get("description") or ""),
-            "organization_uuid": org_id,
-            "organization_name": str(org.get("name") or known_orgs.get(org_id)
-                                     or item.get("name") or ""),
-            "organization_description": "" if org.get("description") == org.get("name")
-            else str(org.get("description") or ""),
-            "organization_website": str(org.get("website") or ""),
-            "organization_email": str(org.get("email") or ""),
-            "website": str(item.get("url") or ""), "email": str(item.get("email") or ""),
-            "phone": str((voice or {}).get("number") or "").strip('"'),
-            "text_phone": str((sms or {}).get("number") or "").strip('"'),
-            "address": str(address.get("address_1") or ""),
-            "city": str(address.get("city") or ""),
-            "region": str(address.get("state_province") or ""),
-            "postal_code": str(address.get("postal_code") or ""),
-            "country": str(address.get("country") or ""),
-            "hours": hours_mod.format_weekly(weekly),
-            "hours_exceptions": hours_mod.format_exceptions(exceptions),
-            "cost": cost, "cost_note": str(item.get("fees_description") or ""),
-            "eligibility": str(item.get("eligibility_description") or ""),
-            "languages": ",".join(dict.fromkeys(languages)),
-            "accessibility": "; ".join(str(a.get("description") or "")
-                                       for a in location.get("accessibility") or []
-                                       if a.get("description")),
-            "crisis": "yes" if crisis else "no",
-            "verify_locally": "yes" if verify_locally else "no",
-            "status": "active" if item.get("status", "active") == "active" else "inactive",
-            "last_verified": str(item.get("assured_date") or "")[:10],
-            "categories": ";".join(dict.fromkeys(categories)),
-        })
+        languages = [
+            str(lang.get("code")) for lang in item.get("languages") or [] if lang.get("code")
+        ]
+        rows.append(
+            {
+                "uuid": str(item.get("id") or ""),
+                "name": str(item.get("name") or ""),
+                "description": str(item.get("description") or ""),
+                "organization_uuid": org_id,
+                "organization_name": str(
+                    org.get("name") or known_orgs.get(org_id) or item.get("name") or ""
+                ),
+                "organization_description": ""
+                if org.get("description") == org.get("name")
+                else str(org.get("description") or ""),
+                "organization_website": str(org.get("website") or ""),
+                "organization_email": str(org.get("email") or ""),
+                "website": str(item.get("url") or ""),
+                "email": str(item.get("email") or ""),
+                "phone": str((voice or {}).get("number") or "").strip('"'),
+                "text_phone": str((sms or {}).get("number") or "").strip('"'),
+                "address": str(address.get("address_1") or ""),
+                "city": str(address.get("city") or ""),
+                "region": str(address.get("state_province") or ""),
+                "postal_code": str(address.get("postal_code") or ""),
+                "country": str(address.get("country") or ""),
+                "hours": hours_mod.format_weekly(weekly),
+                "hours_exceptions": hours_mod.format_exceptions(exceptions),
+                "cost": cost,
+                "cost_note": str(item.get("fees_description") or ""),
+                "eligibility": str(item.get("eligibility_description") or ""),
+                "languages": ",".join(dict.fromkeys(languages)),
+                "accessibility": "; ".join(
+                    str(a.get("description") or "")
+                    for a in location.get("accessibility") or []
+                    if a.get("description")
+                ),
+                "crisis": "yes" if crisis else "no",
+                "verify_locally": "yes" if verify_locally else "no",
+                "status": "active" if item.get("status", "active") == "active" else "inactive",
+                "last_verified": str(item.get("assured_date") or "")[:10],
+                "categories": ";".join(dict.fromkeys(categories)),
+            }
+        )
     return rows, new_categories
 
 
-def _schedules(schedules: list[dict[str, Any]]
-               ) -> tuple[list[hours_mod.WeeklySlot], list[hours_mod.DatedException]]:
+def _schedules(
+    schedules: list[dict[str, Any]],
+) -> tuple[list[hours_mod.WeeklySlot], list[hours_mod.DatedException]]:
     weekly: list[hours_mod.WeeklySlot] = []
     exceptions: list[hours_mod.DatedException] = []
     for schedule in schedules:
@@ -289,10 +359,14 @@ def _schedules(schedules: list[dict[str, Any]]
             for raw_day in str(schedule["byday"]).split(","):
                 day = raw_day.strip().upper()
                 if day in hours_mod.HSDS_DAYS:  # "1MO" (monthly positions) cannot be shown
-                    weekly.append(hours_mod.WeeklySlot(hours_mod.HSDS_DAYS.index(day),
-                                                       opens, closes))
-        elif not schedule.get("freq") and schedule.get("valid_from") and \
-                schedule.get("valid_from") == schedule.get("valid_to"):
+                    weekly.append(
+                        hours_mod.WeeklySlot(hours_mod.HSDS_DAYS.index(day), opens, closes)
+                    )
+        elif (
+            not schedule.get("freq")
+            and schedule.get("valid_from")
+            and schedule.get("valid_from") == schedule.get("valid_to")
+        ):
             try:
                 on = date.fromisoformat(str(schedule["valid_from"])[:10])
             except ValueError:
@@ -318,25 +392,44 @@ def _read_package(content: bytes) -> list[dict[str, Any]]:
         if name not in names:
             return []
         text = archive.read(names[name]).decode("utf-8-sig")
-        return [{k: v for k, v in row.items() if v not in (None, "")}
-                for row in csv.DictReader(io.StringIO(text))]
+        return [
+            {k: v for k, v in row.items() if v not in (None, "")}
+            for row in csv.DictReader(io.StringIO(text))
+        ]
 
-    return package_to_services({name[:-4]: table(name) for name in (
-        "services.csv", "organizations.csv", "phones.csv", "schedules.csv", "languages.csv",
-        "service_at_location.csv", "locations.csv", "addresses.csv", "accessibility.csv",
-        "cost_options.csv", "attributes.csv", "taxonomy_terms.csv")})
+    return package_to_services(
+        {
+            name[:-4]: table(name)
+            for name in (
+                "services.csv",
+                "organizations.csv",
+                "phones.csv",
+                "schedules.csv",
+                "languages.csv",
+                "service_at_location.csv",
+                "locations.csv",
+                "addresses.csv",
+                "accessibility.csv",
+                "cost_options.csv",
+                "attributes.csv",
+                "taxonomy_terms.csv",
+            )
+        }
+    )
 
 
 def package_to_services(tables: dict[str, list[dict[str, str]]]) -> list[dict[str, Any]]:
     """Nest HSDS tables into service objects (the JSON form)."""
     orgs = {o["id"]: o for o in tables["organizations"] if "id" in o}
     terms = {t["id"]: t for t in tables["taxonomy_terms"] if "id" in t}
-    locations: dict[str, dict[str, Any]] = {loc["id"]: dict(loc) for loc in tables["locations"]
-                                            if "id" in loc}
+    locations: dict[str, dict[str, Any]] = {
+        loc["id"]: dict(loc) for loc in tables["locations"] if "id" in loc
+    }
     for loc in locations.values():
         loc["addresses"] = [a for a in tables["addresses"] if a.get("location_id") == loc["id"]]
-        loc["accessibility"] = [a for a in tables["accessibility"]
-                                if a.get("location_id") == loc["id"]]
+        loc["accessibility"] = [
+            a for a in tables["accessibility"] if a.get("location_id") == loc["id"]
+        ]
     result = []
     for row in tables["services"]:
         sid = row.get("id", "")
@@ -344,15 +437,18 @@ def package_to_services(tables: dict[str, list[dict[str, str]]]) -> list[dict[st
         item["organization"] = orgs.get(row.get("organization_id", ""), {})
         item["phones"] = [p for p in tables["phones"] if p.get("service_id") == sid]
         item["schedules"] = [s for s in tables["schedules"] if s.get("service_id") == sid]
-        item["languages"] = [lang for lang in tables["languages"]
-                             if lang.get("service_id") == sid]
+        item["languages"] = [lang for lang in tables["languages"] if lang.get("service_id") == sid]
         item["cost_options"] = [c for c in tables["cost_options"] if c.get("service_id") == sid]
         item["service_at_locations"] = [
             {**sal, "location": locations.get(sal.get("location_id", ""), {})}
-            for sal in tables["service_at_location"] if sal.get("service_id") == sid]
-        item["attributes"] = [{**a, "taxonomy_term": terms.get(a.get("taxonomy_term_id", ""),
-                                                                {})}
-                              for a in tables["attributes"] if a.get("link_id") == sid]
+            for sal in tables["service_at_location"]
+            if sal.get("service_id") == sid
+        ]
+        item["attributes"] = [
+            {**a, "taxonomy_term": terms.get(a.get("taxonomy_term_id", ""), {})}
+            for a in tables["attributes"]
+            if a.get("link_id") == sid
+        ]
         result.append(item)
     return result
 
@@ -361,10 +457,18 @@ def package_to_services(tables: dict[str, list[dict[str, str]]]) -> list[dict[st
 
 
 def _all_services() -> list[ResourceService]:
-    return list(db.session.scalars(select(ResourceService).options(
-        selectinload(ResourceService.organization), selectinload(ResourceService.hours),
-        selectinload(ResourceService.exceptions), selectinload(ResourceService.categories)
-    ).order_by(ResourceService.uuid)))
+    return list(
+        db.session.scalars(
+            select(ResourceService)
+            .options(
+                selectinload(ResourceService.organization),
+                selectinload(ResourceService.hours),
+                selectinload(ResourceService.exceptions),
+                selectinload(ResourceService.categories),
+            )
+            .order_by(ResourceService.uuid)
+        )
+    )
 
 
 def export_simple_csv() -> bytes:
@@ -374,15 +478,15 @@ def export_simple_csv() -> bytes:
     writer.writeheader()
     for service in _all_services():
         values = services.input_from_service(service)
-        writer.writerow({column: values.get(_CSV_TO_INPUT.get(column, column), "")
-                         for column in CSV_COLUMNS})
+        writer.writerow(
+            {column: values.get(_CSV_TO_INPUT.get(column, column), "") for column in CSV_COLUMNS}
+        )
     return out.getvalue().encode("utf-8")
 
 
 def _category_term(category: ResourceCategory) -> dict[str, Any]:
     term_id = category_uuid(category.slug) if category.slug in BY_SLUG else category.uuid
-    term: dict[str, Any] = {"id": term_id, "name": category.name,
-                            "description": category.name}
+    term: dict[str, Any] = {"id": term_id, "name": category.name, "description": category.name}
     if category.code:
         term["code"] = category.code
     if category.taxonomy in (OPEN_ELIGIBILITY, LOCAL):
@@ -391,8 +495,13 @@ def _category_term(category: ResourceCategory) -> dict[str, Any]:
 
 
 def _flag_term(code: str, name: str) -> dict[str, Any]:
-    return {"id": stable_id("flag", code), "code": code, "name": name, "description": name,
-            "taxonomy": LOCAL}
+    return {
+        "id": stable_id("flag", code),
+        "code": code,
+        "name": name,
+        "description": name,
+        "taxonomy": LOCAL,
+    }
 
 
 def service_to_hsds(service: ResourceService) -> dict[str, Any]:
@@ -401,36 +510,67 @@ def service_to_hsds(service: ResourceService) -> dict[str, Any]:
     org = service.organization
     # HSDS requires an organization description; an empty one is written as the name (and
     # read back as empty, see _hsds_rows) so export -> import -> export stays identical.
-    organization: dict[str, Any] = {"id": org.uuid, "name": org.name,
-                                    "description": org.description or org.name}
+    organization: dict[str, Any] = {
+        "id": org.uuid,
+        "name": org.name,
+        "description": org.description or org.name,
+    }
     if org.website:
         organization["website"] = org.website
     if org.email:
         organization["email"] = org.email
-    item: dict[str, Any] = {"id": sid, "organization_id": org.uuid, "name": service.name,
-                            "description": service.description, "status": service.status}
-    for key, value in (("url", service.website), ("email", service.email),
-                       ("fees_description", service.cost_note),
-                       ("eligibility_description", service.eligibility)):
+    item: dict[str, Any] = {
+        "id": sid,
+        "organization_id": org.uuid,
+        "name": service.name,
+        "description": service.description,
+        "status": service.status,
+    }
+    for key, value in (
+        ("url", service.website),
+        ("email", service.email),
+        ("fees_description", service.cost_note),
+        ("eligibility_description", service.eligibility),
+    ):
         if value:
             item[key] = value
     if service.verified_on:
         item["assured_date"] = service.verified_on.isoformat()
     phones = []
     if service.phone:
-        phones.append({"id": stable_id(sid, "phone", "voice"), "service_id": sid,
-                       "number": service.phone, "type": "voice"})
+        phones.append(
+            {
+                "id": stable_id(sid, "phone", "voice"),
+                "service_id": sid,
+                "number": service.phone,
+                "type": "voice",
+            }
+        )
     if service.text_phone:
-        phones.append({"id": stable_id(sid, "phone", "sms"), "service_id": sid,
-                       "number": service.text_phone, "type": "sms"})
+        phones.append(
+            {
+                "id": stable_id(sid, "phone", "sms"),
+                "service_id": sid,
+                "number": service.text_phone,
+                "type": "sms",
+            }
+        )
     item["phones"] = phones
     item["schedules"] = _hsds_schedules(service)
-    item["languages"] = [{"id": stable_id(sid, "language", code), "service_id": sid,
-                          "code": code, "name": services.language_name(code, "en")}
-                         for code in service.languages.split(",") if code]
+    item["languages"] = [
+        {
+            "id": stable_id(sid, "language", code),
+            "service_id": sid,
+            "code": code,
+            "name": services.language_name(code, "en"),
+        }
+        for code in service.languages.split(",")
+        if code
+    ]
     if service.cost:
-        item["cost_options"] = [{"id": stable_id(sid, "cost"), "service_id": sid,
-                                 "option": COST_OPTIONS[service.cost]}]
+        item["cost_options"] = [
+            {"id": stable_id(sid, "cost"), "service_id": sid, "option": COST_OPTIONS[service.cost]}
+        ]
     else:
         item["cost_options"] = []
     item["service_at_locations"] = _hsds_locations(service)
@@ -449,13 +589,23 @@ def _hsds_schedules(service: ResourceService) -> list[dict[str, Any]]:
         groups.setdefault((slot.opens, slot.closes), []).append(slot.weekday)
     for (opens, closes), days in sorted(groups.items()):
         byday = ",".join(hours_mod.HSDS_DAYS[d] for d in sorted(days))
-        schedules.append({"id": stable_id(sid, "weekly", opens, closes), "service_id": sid,
-                          "freq": "WEEKLY", "byday": byday, "opens_at": opens,
-                          "closes_at": closes})
+        schedules.append(
+            {
+                "id": stable_id(sid, "weekly", opens, closes),
+                "service_id": sid,
+                "freq": "WEEKLY",
+                "byday": byday,
+                "opens_at": opens,
+                "closes_at": closes,
+            }
+        )
     for exc in services.exceptions_of(service):
-        entry: dict[str, Any] = {"id": stable_id(sid, "exception", exc.on.isoformat()),
-                                 "service_id": sid, "valid_from": exc.on.isoformat(),
-                                 "valid_to": exc.on.isoformat()}
+        entry: dict[str, Any] = {
+            "id": stable_id(sid, "exception", exc.on.isoformat()),
+            "service_id": sid,
+            "valid_from": exc.on.isoformat(),
+            "valid_to": exc.on.isoformat(),
+        }
         if exc.closed:
             entry["description"] = "Closed"
         else:
@@ -470,21 +620,43 @@ def _hsds_locations(service: ResourceService) -> list[dict[str, Any]]:
     locations = []
     if service.address or service.accessibility:
         lid = stable_id(sid, "location")
-        location: dict[str, Any] = {"id": lid, "location_type": "physical",
-                                    "organization_id": org.uuid, "name": service.name,
-                                    "addresses": [], "accessibility": []}
+        location: dict[str, Any] = {
+            "id": lid,
+            "location_type": "physical",
+            "organization_id": org.uuid,
+            "name": service.name,
+            "addresses": [],
+            "accessibility": [],
+        }
         if service.address:
-            location["addresses"].append({
-                "id": stable_id(sid, "address"), "location_id": lid,
-                "address_1": service.address, "city": service.city,
-                "state_province": service.region, "postal_code": service.postal_code,
-                "country": service.country, "address_type": "physical"})
+            location["addresses"].append(
+                {
+                    "id": stable_id(sid, "address"),
+                    "location_id": lid,
+                    "address_1": service.address,
+                    "city": service.city,
+                    "state_province": service.region,
+                    "postal_code": service.postal_code,
+                    "country": service.country,
+                    "address_type": "physical",
+                }
+            )
         if service.accessibility:
-            location["accessibility"].append({"id": stable_id(sid, "accessibility"),
-                                              "location_id": lid,
-                                              "description": service.accessibility})
-        locations.append({"id": stable_id(sid, "service_at_location"), "service_id": sid,
-                          "location_id": lid, "location": location})
+            location["accessibility"].append(
+                {
+                    "id": stable_id(sid, "accessibility"),
+                    "location_id": lid,
+                    "description": service.accessibility,
+                }
+            )
+        locations.append(
+            {
+                "id": stable_id(sid, "service_at_location"),
+                "service_id": sid,
+                "location_id": lid,
+                "location": location,
+            }
+        )
     return locations
 
 
@@ -494,17 +666,33 @@ def _hsds_attributes(service: ResourceService) -> list[dict[str, Any]]:
     attributes = []
     for category in sorted(service.categories, key=lambda c: c.slug):
         term = _category_term(category)
-        attributes.append({"id": stable_id(sid, "category", term["id"]), "link_id": sid,
-                           "link_type": "category", "link_entity": "service",
-                           "taxonomy_term_id": term["id"], "taxonomy_term": term})
-    for flag, code, name in ((service.crisis, CRISIS_CODE, "Crisis resource"),
-                             (service.verify_locally, VERIFY_LOCALLY_CODE, "Verify locally")):
+        attributes.append(
+            {
+                "id": stable_id(sid, "category", term["id"]),
+                "link_id": sid,
+                "link_type": "category",
+                "link_entity": "service",
+                "taxonomy_term_id": term["id"],
+                "taxonomy_term": term,
+            }
+        )
+    for flag, code, name in (
+        (service.crisis, CRISIS_CODE, "Crisis resource"),
+        (service.verify_locally, VERIFY_LOCALLY_CODE, "Verify locally"),
+    ):
         if flag:
             term = _flag_term(code, name)
-            attributes.append({"id": stable_id(sid, "flag", code), "link_id": sid,
-                               "link_type": "flag", "link_entity": "service",
-                               "taxonomy_term_id": term["id"], "value": "true",
-                               "taxonomy_term": term})
+            attributes.append(
+                {
+                    "id": stable_id(sid, "flag", code),
+                    "link_id": sid,
+                    "link_type": "flag",
+                    "link_entity": "service",
+                    "taxonomy_term_id": term["id"],
+                    "value": "true",
+                    "taxonomy_term": term,
+                }
+            )
     return attributes
 
 
@@ -514,9 +702,21 @@ def export_hsds_json() -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
 
-PACKAGE_TABLES = ("organization", "service", "phone", "schedule", "language", "location",
-                  "address", "accessibility", "service_at_location", "cost_option",
-                  "taxonomy", "taxonomy_term", "attribute")
+PACKAGE_TABLES = (
+    "organization",
+    "service",
+    "phone",
+    "schedule",
+    "language",
+    "location",
+    "address",
+    "accessibility",
+    "service_at_location",
+    "cost_option",
+    "taxonomy",
+    "taxonomy_term",
+    "attribute",
+)
 
 
 def datapackage() -> dict[str, Any]:
@@ -530,8 +730,9 @@ def _flatten(items: Iterable[dict[str, Any]]) -> dict[str, dict[str, dict[str, A
     for item in items:
         org = item["organization"]
         tables["organization"][org["id"]] = org
-        tables["service"][item["id"]] = {k: v for k, v in item.items() if not isinstance(
-            v, list | dict)}
+        tables["service"][item["id"]] = {
+            k: v for k, v in item.items() if not isinstance(v, list | dict)
+        }
         for phone in item["phones"]:
             tables["phone"][phone["id"]] = phone
         for schedule in item["schedules"]:
@@ -542,10 +743,12 @@ def _flatten(items: Iterable[dict[str, Any]]) -> dict[str, dict[str, dict[str, A
             tables["cost_option"][cost["id"]] = cost
         for sal in item["service_at_locations"]:
             location = sal["location"]
-            tables["service_at_location"][sal["id"]] = {k: v for k, v in sal.items()
-                                                        if k != "location"}
-            tables["location"][location["id"]] = {k: v for k, v in location.items()
-                                                  if not isinstance(v, list)}
+            tables["service_at_location"][sal["id"]] = {
+                k: v for k, v in sal.items() if k != "location"
+            }
+            tables["location"][location["id"]] = {
+                k: v for k, v in location.items() if not isinstance(v, list)
+            }
             for address in location["addresses"]:
                 tables["address"][address["id"]] = address
             for access in location["accessibility"]:
@@ -556,11 +759,14 @@ def _flatten(items: Iterable[dict[str, Any]]) -> dict[str, dict[str, dict[str, A
                 taxonomy_id = stable_id("taxonomy", term["taxonomy"])
                 term["taxonomy_id"] = taxonomy_id
                 tables["taxonomy"][taxonomy_id] = {
-                    "id": taxonomy_id, "name": taxonomies[term["taxonomy"]],
-                    "description": taxonomies[term["taxonomy"]]}
+                    "id": taxonomy_id,
+                    "name": taxonomies[term["taxonomy"]],
+                    "description": taxonomies[term["taxonomy"]],
+                }
             tables["taxonomy_term"][term["id"]] = term
-            tables["attribute"][attribute["id"]] = {k: v for k, v in attribute.items()
-                                                    if k != "taxonomy_term"}
+            tables["attribute"][attribute["id"]] = {
+                k: v for k, v in attribute.items() if k != "taxonomy_term"
+            }
     return tables
 
 
@@ -574,8 +780,9 @@ def export_hsds_csv() -> bytes:
         for resource in resources:
             columns = [f["name"] for f in resource["schema"]["fields"]]
             text = io.StringIO()
-            writer = csv.DictWriter(text, fieldnames=columns, lineterminator="\n",
-                                    extrasaction="ignore")
+            writer = csv.DictWriter(
+                text, fieldnames=columns, lineterminator="\n", extrasaction="ignore"
+            )
             writer.writeheader()
             # Rows in service order (services sorted by id), so a service's languages keep
             # their order through export and import.
@@ -583,8 +790,11 @@ def export_hsds_csv() -> bytes:
                 writer.writerow(row)
             _write(archive, resource["path"], text.getvalue().encode("utf-8"))
         package = {**descriptor, "resources": resources}
-        _write(archive, "datapackage.json",
-               (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode())
+        _write(
+            archive,
+            "datapackage.json",
+            (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode(),
+        )
     return out.getvalue()
 
 

@@ -30,10 +30,10 @@ def new_uuid() -> str:
 service_categories = Table(
     "resource_service_categories",
     db.metadata,
-    Column("service_id", ForeignKey("resource_services.id", ondelete="CASCADE"),
-           primary_key=True),
-    Column("category_id", ForeignKey("resource_categories.id", ondelete="CASCADE"),
-           primary_key=True),
+    Column("service_id", ForeignKey("resource_services.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "category_id", ForeignKey("resource_categories.id", ondelete="CASCADE"), primary_key=True
+    ),
 )
 
 
@@ -75,7 +75,8 @@ class ResourceService(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     organization_id: Mapped[int] = mapped_column(
-        ForeignKey("resource_organizations.id", ondelete="RESTRICT"), index=True)
+        ForeignKey("resource_organizations.id", ondelete="RESTRICT"), index=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
@@ -105,12 +106,15 @@ class ResourceService(db.Model):  # type: ignore[name-defined]
 
     organization: Mapped[Organization] = relationship(back_populates="services")
     categories: Mapped[list[ResourceCategory]] = relationship(
-        secondary=service_categories, order_by=ResourceCategory.position)
+        secondary=service_categories, order_by=ResourceCategory.position
+    )
     hours: Mapped[list[ResourceHours]] = relationship(
         cascade="all, delete-orphan",
-        order_by="(ResourceHours.weekday, ResourceHours.opens, ResourceHours.closes)")
+        order_by="(ResourceHours.weekday, ResourceHours.opens, ResourceHours.closes)",
+    )
     exceptions: Mapped[list[ResourceHoursException]] = relationship(
-        cascade="all, delete-orphan", order_by="ResourceHoursException.on")
+        cascade="all, delete-orphan", order_by="ResourceHoursException.on"
+    )
 
 
 class ResourceHours(db.Model):  # type: ignore[name-defined]
@@ -123,7 +127,8 @@ class ResourceHours(db.Model):  # type: ignore[name-defined]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     service_id: Mapped[int] = mapped_column(
-        ForeignKey("resource_services.id", ondelete="CASCADE"), index=True)
+        ForeignKey("resource_services.id", ondelete="CASCADE"), index=True
+    )
     weekday: Mapped[int] = mapped_column(Integer)
     opens: Mapped[str] = mapped_column(String(5))
     closes: Mapped[str] = mapped_column(String(5))
@@ -136,7 +141,8 @@ class ResourceHoursException(db.Model):  # type: ignore[name-defined]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     service_id: Mapped[int] = mapped_column(
-        ForeignKey("resource_services.id", ondelete="CASCADE"), index=True)
+        ForeignKey("resource_services.id", ondelete="CASCADE"), index=True
+    )
     on: Mapped[date] = mapped_column(Date)
     closed: Mapped[bool] = mapped_column(Boolean, default=True)
     opens: Mapped[str] = mapped_column(String(5), default="")
@@ -163,7 +169,6 @@ class ResourceViewCount(db.Model):  # type: ignore[name-defined]
     __table_args__ = (UniqueConstraint("service_id", "day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    service_id: Mapped[int] = mapped_column(
-        ForeignKey("resource_services.id", ondelete="CASCADE"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("resource_services.id", ondelete="CASCADE"))
     day: Mapped[date] = mapped_column(Date)
     views: Mapped[int] = mapped_column(Integer, default=0)

@@ -18,8 +18,16 @@ class NoSuchCode(LookupError):
     """The service has nothing for that kind of code (e.g. no text number)."""
 
 
-def payload(kind: str, *, name: str, phone: str, text_phone: str, address: str,
-            hours: str, labels: tuple[str, str] = ("Tel", "SMS")) -> str:
+def payload(
+    kind: str,
+    *,
+    name: str,
+    phone: str,
+    text_phone: str,
+    address: str,
+    hours: str,
+    labels: tuple[str, str] = ("Tel", "SMS"),
+) -> str:
     """What a code holds: a tel: or sms: link, or a short plain-text card.
 
     ``labels`` name the call and text numbers on the card, in the reader's language.
@@ -50,6 +58,7 @@ def make(content: str) -> segno.QRCode:
 def svg(content: str, title: str) -> bytes:
     """The code as a standalone SVG document."""
     out = io.BytesIO()
-    make(content).save(out, kind="svg", xmldecl=False, svgns=True, nl=False, scale=6,
-                       border=4, title=title)
+    make(content).save(
+        out, kind="svg", xmldecl=False, svgns=True, nl=False, scale=6, border=4, title=title
+    )
     return out.getvalue()

@@ -62,7 +62,8 @@ def _now() -> Any:
 def _language_choices() -> list[tuple[str, str]]:
     locale = _locale()
     return [("", _("Any language"))] + [
-        (code, services.language_name(code, locale)) for code in KIOSK_LANGUAGES]
+        (code, services.language_name(code, locale)) for code in KIOSK_LANGUAGES
+    ]
 
 
 def _card_context(service: Any) -> dict[str, Any]:
@@ -77,14 +78,26 @@ def _card_context(service: Any) -> dict[str, Any]:
         "state": hours_mod.open_state(now, weekly, exceptions),
         "today": hours_mod.hours_on(now.date(), weekly, exceptions),
         "weekly": weekly,
-        "day_names": [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"),
-                      _("Saturday"), _("Sunday")],
-        "spoken_languages": [services.language_name(c, _locale())
-                      for c in service.languages.split(",") if c],
+        "day_names": [
+            _("Monday"),
+            _("Tuesday"),
+            _("Wednesday"),
+            _("Thursday"),
+            _("Friday"),
+            _("Saturday"),
+            _("Sunday"),
+        ],
+        "spoken_languages": [
+            services.language_name(c, _locale()) for c in service.languages.split(",") if c
+        ],
         "categories": [services.category_name(c, _locale()) for c in service.categories],
-        "codes": [kind for kind in qr.KINDS
-                  if kind == "card" or (kind == "call" and service.phone)
-                  or (kind == "text" and service.text_phone)],
+        "codes": [
+            kind
+            for kind in qr.KINDS
+            if kind == "card"
+            or (kind == "call" and service.phone)
+            or (kind == "text" and service.text_phone)
+        ],
     }
 
 
@@ -96,8 +109,15 @@ def index() -> Response:
     """The lookup screen: search box, filters and large category tiles; no results yet."""
     form = LookupForm()
     form.language.choices = _language_choices()
-    return page_or_fragment("resources/index.html", "resources/_results.html", form=form,
-                            listings=None, tiles=_tiles(), heading="", category="")
+    return page_or_fragment(
+        "resources/index.html",
+        "resources/_results.html",
+        form=form,
+        listings=None,
+        tiles=_tiles(),
+        heading="",
+        category="",
+    )
 
 
 @bp.route("/search", methods=["POST"])
@@ -120,14 +140,26 @@ def search() -> Response:
     language = form.language.data if form.language.data in KIOSK_LANGUAGES else ""
     listings = None
     if query or category or language or form.free.data or form.open_now.data:
-        listings = services.find(query, category=category, language=language or "",
-                                 free=bool(form.free.data), open_now=bool(form.open_now.data),
-                                 now=_now())
-    heading = next((services.category_name(c, _locale()) for c in CATEGORIES
-                    if c.slug == category), "")
-    return page_or_fragment("resources/index.html", "resources/_results.html", form=form,
-                            listings=listings, tiles=_tiles(), heading=heading,
-                            category=category)
+        listings = services.find(
+            query,
+            category=category,
+            language=language or "",
+            free=bool(form.free.data),
+            open_now=bool(form.open_now.data),
+            now=_now(),
+        )
+    heading = next(
+        (services.category_name(c, _locale()) for c in CATEGORIES if c.slug == category), ""
+    )
+    return page_or_fragment(
+        "resources/index.html",
+        "resources/_results.html",
+        form=form,
+        listings=listings,
+        tiles=_tiles(),
+        heading=heading,
+        category=category,
+    )
 
 
 def _tiles() -> list[tuple[str, str]]:
@@ -144,8 +176,9 @@ def detail(service_id: Any) -> Response:
     # An anonymous count for the day; nothing about who looked (PRODUCT.md §3).
     services.count_view(service.id, _now().date())
     service = services.get_service(str(service_id), active_only=True)
-    return page_or_fragment("resources/detail.html", "resources/_detail.html",
-                            **_card_context(service))
+    return page_or_fragment(
+        "resources/detail.html", "resources/_detail.html", **_card_context(service)
+    )
 
 
 @bp.route("/<uuid:service_id>/slip")
@@ -155,15 +188,15 @@ def slip(service_id: Any) -> Response:
         service = services.get_service(str(service_id), active_only=True)
     except services.ResourceNotFound:
         abort(404)
-    return page_or_fragment("resources/slip.html", "resources/_slip.html",
-                            **_card_context(service))
+    return page_or_fragment("resources/slip.html", "resources/_slip.html", **_card_context(service))
 
 
 def _hours_summary(service: Any) -> str:
     """The weekly hours in the display language, for the plain-text card."""
     names = get_day_names("abbreviated", locale=_locale())
-    weekly = hours_mod.format_weekly(services.weekly_of(service),
-                                     tuple(str(names[day]) for day in range(7)))
+    weekly = hours_mod.format_weekly(
+        services.weekly_of(service), tuple(str(names[day]) for day in range(7))
+    )
     return weekly or _("Hours unknown: call first")
 
 
@@ -172,11 +205,18 @@ def qr_code(service_id: Any, kind: str) -> Response:
     """A QR code as SVG: tel:, sms:, or a plain-text card; the data is in the picture."""
     try:
         service = services.get_service(str(service_id), active_only=True)
-        address = ", ".join(p for p in (service.address, service.city, service.region,
-                                        service.postal_code) if p)
-        content = qr.payload(kind, name=service.name, phone=service.phone,
-                             text_phone=service.text_phone, address=address,
-                             hours=_hours_summary(service), labels=(_("Call"), _("Text")))
+        address = ", ".join(
+            p for p in (service.address, service.city, service.region, service.postal_code) if p
+        )
+        content = qr.payload(
+            kind,
+            name=service.name,
+            phone=service.phone,
+            text_phone=service.text_phone,
+            address=address,
+            hours=_hours_summary(service),
+            labels=(_("Call"), _("Text")),
+        )
     except (services.ResourceNotFound, qr.NoSuchCode):
         abort(404)
     response = make_response(qr.svg(content, title=service.name))
@@ -192,18 +232,25 @@ def qr_code(service_id: Any, kind: str) -> Response:
 def staff_list() -> str:
     """Every service with its status, last verified date and views in the last 30 days."""
     today = _now().date()
-    return render_template("resources/staff_list.html", services_list=services.list_services(),
-                           views=services.views_by_service(today - timedelta(days=30)),
-                           stale_count=len(services.stale_services(today)),
-                           button=ButtonForm())
+    return render_template(
+        "resources/staff_list.html",
+        services_list=services.list_services(),
+        views=services.views_by_service(today - timedelta(days=30)),
+        stale_count=len(services.stale_services(today)),
+        button=ButtonForm(),
+    )
 
 
 @staff_bp.route("/stale")
 @staff_required
 def stale() -> Response:
     """The stale queue: active services not verified within the configured months."""
-    return page_or_fragment("resources/stale.html", "resources/_stale_list.html",
-                            stale=services.stale_services(_now().date()), button=ButtonForm())
+    return page_or_fragment(
+        "resources/stale.html",
+        "resources/_stale_list.html",
+        stale=services.stale_services(_now().date()),
+        button=ButtonForm(),
+    )
 
 
 def _form_errors(form: ServiceForm, errors: dict[str, str]) -> dict[str, str]:
@@ -234,12 +281,20 @@ def _edit(service_uuid: str | None) -> BaseResponse | tuple[str, int]:
                 form[name].data = values[name]
         form.crisis.data = service.crisis
         form.verify_locally.data = service.verify_locally
-    selected = (request.form.getlist("categories") if request.method == "POST"
-                else [c.slug for c in service.categories] if service else [])
+    selected = (
+        request.form.getlist("categories")
+        if request.method == "POST"
+        else [c.slug for c in service.categories]
+        if service
+        else []
+    )
     other_errors: dict[str, str] = {}
     if request.method == "POST" and form.validate_on_submit():
-        raw = {name: str(value or "") for name, value in form.data.items()
-               if name not in ("crisis", "verify_locally", "csrf_token")}
+        raw = {
+            name: str(value or "")
+            for name, value in form.data.items()
+            if name not in ("crisis", "verify_locally", "csrf_token")
+        }
         raw["crisis"] = "yes" if form.crisis.data else "no"
         raw["verify_locally"] = "yes" if form.verify_locally.data else "no"
         raw["categories"] = ";".join(selected)
@@ -251,17 +306,23 @@ def _edit(service_uuid: str | None) -> BaseResponse | tuple[str, int]:
             raw["country"] = service.country  # an imported listing may be in another country
         try:
             data = services.parse_input(raw, _settings().country, services.category_slugs())
-            saved, _changed = services.save_service(data, current_user.username,
-                                                    service.uuid if service else None)
+            saved, _changed = services.save_service(
+                data, current_user.username, service.uuid if service else None
+            )
         except services.InvalidResource as exc:
             other_errors = _form_errors(form, exc.errors)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("resources_staff.history", service_id=saved.uuid), 303)
     status = 400 if request.method == "POST" else 200
-    return render_template("resources/edit.html", form=form, service=service,
-                           categories=category_choices(_locale()), selected=selected,
-                           other_errors=other_errors), status
+    return render_template(
+        "resources/edit.html",
+        form=form,
+        service=service,
+        categories=category_choices(_locale()),
+        selected=selected,
+        other_errors=other_errors,
+    ), status
 
 
 @staff_bp.route("/new", methods=["GET", "POST"])
@@ -286,30 +347,39 @@ def history(service_id: Any) -> str:
         service = services.get_service(str(service_id))
     except services.ResourceNotFound:
         abort(404)
-    return render_template("resources/history.html", service=service,
-                           changes=services.history(service.uuid), button=ButtonForm())
+    return render_template(
+        "resources/history.html",
+        service=service,
+        changes=services.history(service.uuid),
+        button=ButtonForm(),
+    )
 
 
 def _status_action(service_id: Any, action: str) -> BaseResponse:
     form = ButtonForm()
     if not form.validate_on_submit():
         abort(400)
-    actions = {"verify": lambda u: services.verify(u, current_user.username, _now().date()),
-               "closed_today": lambda u: services.close_for_day(u, current_user.username,
-                                                                _now().date()),
-               "archive": lambda u: services.archive(u, current_user.username),
-               "restore": lambda u: services.restore(u, current_user.username)}
+    actions = {
+        "verify": lambda u: services.verify(u, current_user.username, _now().date()),
+        "closed_today": lambda u: services.close_for_day(u, current_user.username, _now().date()),
+        "archive": lambda u: services.archive(u, current_user.username),
+        "restore": lambda u: services.restore(u, current_user.username),
+    }
     try:
         actions[action](str(service_id))
     except services.ResourceNotFound:
         abort(404)
     if wants_fragment():
         service = services.get_service(str(service_id))
-        return page_or_fragment("resources/_status.html", "resources/_status.html",
-                                service=service, button=ButtonForm())
-    messages = {"verify": _("Marked as verified today."), "archive": _("Archived."),
-                "closed_today": _("Marked closed today. The kiosk shows it as closed."),
-                "restore": _("Back on the kiosk.")}
+        return page_or_fragment(
+            "resources/_status.html", "resources/_status.html", service=service, button=ButtonForm()
+        )
+    messages = {
+        "verify": _("Marked as verified today."),
+        "archive": _("Archived."),
+        "closed_today": _("Marked closed today. The kiosk shows it as closed."),
+        "restore": _("Back on the kiosk."),
+    }
     flash(messages[action], "success")
     return redirect(url_for("resources_staff.history", service_id=str(service_id)), 303)
 
@@ -401,9 +471,15 @@ def import_file() -> tuple[str, int]:
                     token = secrets.token_urlsafe(24)
                     suffix = interchange.detect_format(upload.filename, content)
                     (_staging_dir() / f"{token}.{suffix}").write_bytes(content)
-    return render_template("resources/import.html", form=form, preview=preview, token=token,
-                           message=message, error_messages=services.ERROR_MESSAGES,
-                           button=ButtonForm()), status
+    return render_template(
+        "resources/import.html",
+        form=form,
+        preview=preview,
+        token=token,
+        message=message,
+        error_messages=services.ERROR_MESSAGES,
+        button=ButtonForm(),
+    ), status
 
 
 @staff_bp.route("/import/apply", methods=["POST"])
@@ -432,14 +508,22 @@ def import_apply() -> BaseResponse | tuple[str, int]:
 
 
 def _import_failed(code: str) -> tuple[str, int]:
-    return render_template("resources/import.html", form=ImportForm(), preview=None, token="",
-                           message=IMPORT_ERRORS.get(code, code),
-                           error_messages=services.ERROR_MESSAGES, button=ButtonForm()), 400
+    return render_template(
+        "resources/import.html",
+        form=ImportForm(),
+        preview=None,
+        token="",
+        message=IMPORT_ERRORS.get(code, code),
+        error_messages=services.ERROR_MESSAGES,
+        button=ButtonForm(),
+    ), 400
 
 
-EXPORT_FILES = {"csv": ("porchlight-resources.csv", "text/csv"),
-                "hsds-json": ("porchlight-hsds.json", "application/json"),
-                "hsds-csv": ("porchlight-hsds-package.zip", "application/zip")}
+EXPORT_FILES = {
+    "csv": ("porchlight-resources.csv", "text/csv"),
+    "hsds-json": ("porchlight-hsds.json", "application/json"),
+    "hsds-csv": ("porchlight-hsds-package.zip", "application/zip"),
+}
 
 
 @staff_bp.route("/export/<kind>")

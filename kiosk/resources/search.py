@@ -84,7 +84,7 @@ def expand(query: str) -> list[list[str]]:
         if " " in key and key in joined:
             key_words = key.split()
             for start in range(len(typed) - len(key_words) + 1):
-                if typed[start:start + len(key_words)] == key_words:
+                if typed[start : start + len(key_words)] == key_words:
                     skip.update(range(start, start + len(key_words)))
                     options = [w for alt in alternatives for w in [alt]]
                     groups.append([key.replace(" ", "_"), *options])
@@ -138,16 +138,18 @@ def matching(query: str) -> tuple[Select[Any], Any] | None:
         return None
     if db.engine.dialect.name == "sqlite":
         rank: Any = literal_column("bm25(resource_search)")
-        stmt = (select(literal_column("rowid").label("id"), rank.label("rank"))
-                .select_from(text(FTS_TABLE))
-                .where(text(f"{FTS_TABLE} MATCH :fts_query")
-                       .bindparams(fts_query=_fts_query(groups))))
+        stmt = (
+            select(literal_column("rowid").label("id"), rank.label("rank"))
+            .select_from(text(FTS_TABLE))
+            .where(text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=_fts_query(groups)))
+        )
         return stmt, rank
     vector: Any = literal_column(f"{ResourceService.__tablename__}.{PG_COLUMN}")
     tsquery = func.to_tsquery(literal_column("'simple'"), _pg_query(groups))
     rank = -func.ts_rank(vector, tsquery)
     stmt = select(ResourceService.id.label("id"), rank.label("rank")).where(
-        vector.op("@@")(tsquery))
+        vector.op("@@")(tsquery)
+    )
     return stmt, rank
 
 
@@ -156,8 +158,10 @@ def like_baseline(query: str) -> Select[Any] | None:
     groups = expand(query)
     if not groups:
         return None
-    conditions = [or_(*(ResourceService.search_text.like(f"%{o.replace('_', ' ')}%")
-                        for o in options)) for options in groups]
+    conditions = [
+        or_(*(ResourceService.search_text.like(f"%{o.replace('_', ' ')}%") for o in options))
+        for options in groups
+    ]
     return select(ResourceService.id).where(*conditions)
 
 
@@ -190,8 +194,10 @@ POSTGRES_DDL = (
     "GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED",
     "CREATE INDEX ix_resource_services_search_tsv ON resource_services USING gin (search_tsv)",
 )
-POSTGRES_DROP = ("DROP INDEX IF EXISTS ix_resource_services_search_tsv",
-                 "ALTER TABLE resource_services DROP COLUMN IF EXISTS search_tsv")
+POSTGRES_DROP = (
+    "DROP INDEX IF EXISTS ix_resource_services_search_tsv",
+    "ALTER TABLE resource_services DROP COLUMN IF EXISTS search_tsv",
+)
 
 
 def rebuild_index() -> None:
@@ -200,12 +206,17 @@ def rebuild_index() -> None:
         db.session.execute(text("INSERT INTO resource_search(resource_search) VALUES ('rebuild')"))
 
 
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool,
-                   compare_to: Any) -> bool:
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
     """Alembic filter: the search index objects are made by hand in the migration.
 
     Autogenerate cannot see FTS5 virtual tables (and their shadow tables) or the PostgreSQL
     generated tsvector column and its index, so without this it would offer to drop them.
     """
-    return not (reflected and compare_to is None and name
-                and name.startswith((FTS_TABLE, PG_INDEX, PG_COLUMN)))
+    return not (
+        reflected
+        and compare_to is None
+        and name
+        and name.startswith((FTS_TABLE, PG_INDEX, PG_COLUMN))
+    )

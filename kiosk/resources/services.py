@@ -37,10 +37,17 @@ from .models import (
     new_uuid,
 )
 
-STALE_MONTHS = register(Setting(
-    key="resources.stale_months", label=_l("Resource directory: months before a listing is stale"),
-    default=6, kind="int", minimum=1, maximum=36,
-    help=_l("Listings not verified for this many months appear in the stale queue.")))
+STALE_MONTHS = register(
+    Setting(
+        key="resources.stale_months",
+        label=_l("Resource directory: months before a listing is stale"),
+        default=6,
+        kind="int",
+        minimum=1,
+        maximum=36,
+        help=_l("Listings not verified for this many months appear in the stale queue."),
+    )
+)
 
 COSTS = ("free", "sliding", "fee")
 STATUSES = ("active", "inactive")
@@ -117,9 +124,20 @@ ERROR_MESSAGES = {
     "duplicate": _l("This id appears twice in the file."),
 }
 
-_LIMITS = {"name": 200, "organization_name": 200, "address": 200, "city": 100, "region": 100,
-           "postal_code": 20, "description": 4000, "eligibility": 2000, "accessibility": 2000,
-           "cost_note": 1000, "organization_description": 4000, "verified_by": 64}
+_LIMITS = {
+    "name": 200,
+    "organization_name": 200,
+    "address": 200,
+    "city": 100,
+    "region": 100,
+    "postal_code": 20,
+    "description": 4000,
+    "eligibility": 2000,
+    "accessibility": 2000,
+    "cost_note": 1000,
+    "organization_description": 4000,
+    "verified_by": 64,
+}
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -147,9 +165,11 @@ def display_phone(stored: str, country: str) -> str:
         number = phonenumbers.parse(stored, country)
     except phonenumbers.NumberParseException:
         return stored
-    fmt = (phonenumbers.PhoneNumberFormat.NATIONAL
-           if phonenumbers.region_code_for_number(number) == country
-           else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    fmt = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if phonenumbers.region_code_for_number(number) == country
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
     return phonenumbers.format_number(number, fmt)
 
 
@@ -200,7 +220,8 @@ def _yes_no(raw: str) -> bool:
 
 
 def parse_input(  # noqa: PLR0912  (one plain branch per kind of field reads best)
-        raw: dict[str, str], country: str, known_categories: set[str]) -> ServiceInput:
+    raw: dict[str, str], country: str, known_categories: set[str]
+) -> ServiceInput:
     """Validate text fields into a ServiceInput; raises InvalidResource naming every bad field."""
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
@@ -215,21 +236,37 @@ def parse_input(  # noqa: PLR0912  (one plain branch per kind of field reads bes
 
     for name in ("name", "organization_name"):
         values[name] = text(name, required=True)
-    for name in ("description", "address", "city", "region", "postal_code", "cost_note",
-                 "eligibility", "accessibility", "organization_description", "verified_by"):
+    for name in (
+        "description",
+        "address",
+        "city",
+        "region",
+        "postal_code",
+        "cost_note",
+        "eligibility",
+        "accessibility",
+        "organization_description",
+        "verified_by",
+    ):
         values[name] = text(name)
     for name in ("uuid", "organization_uuid"):
         value = text(name).lower()
         if value and not _UUID_RE.match(value):
             errors[name] = "uuid"
         values[name] = value
-    checks = {"phone": lambda v: normalize_phone(v, country),
-              "text_phone": lambda v: normalize_phone(v, country),
-              "website": check_url, "organization_website": check_url,
-              "email": check_email, "organization_email": check_email,
-              "languages": check_languages,
-              "weekly": hours_mod.parse_weekly, "exceptions": hours_mod.parse_exceptions,
-              "crisis": _yes_no, "verify_locally": _yes_no}
+    checks = {
+        "phone": lambda v: normalize_phone(v, country),
+        "text_phone": lambda v: normalize_phone(v, country),
+        "website": check_url,
+        "organization_website": check_url,
+        "email": check_email,
+        "organization_email": check_email,
+        "languages": check_languages,
+        "weekly": hours_mod.parse_weekly,
+        "exceptions": hours_mod.parse_exceptions,
+        "crisis": _yes_no,
+        "verify_locally": _yes_no,
+    }
     for name, check in checks.items():
         source = {"weekly": "hours", "exceptions": "hours_exceptions"}.get(name, name)
         try:
@@ -274,10 +311,17 @@ def ensure_categories(session: Session) -> None:
     have = set(session.scalars(select(ResourceCategory.slug)))
     for position, entry in enumerate(CATEGORIES):
         if entry.slug not in have:
-            session.add(ResourceCategory(
-                uuid=category_uuid(entry.slug), slug=entry.slug, code=entry.code,
-                name=entry.name, name_es=entry.name_es, taxonomy=entry.taxonomy,
-                position=position))
+            session.add(
+                ResourceCategory(
+                    uuid=category_uuid(entry.slug),
+                    slug=entry.slug,
+                    code=entry.code,
+                    name=entry.name,
+                    name_es=entry.name_es,
+                    taxonomy=entry.taxonomy,
+                    position=position,
+                )
+            )
     session.flush()
 
 
@@ -300,22 +344,32 @@ def snapshot(service: ResourceService) -> dict[str, str]:
     """Every staff-editable value of a service as text (for diffs and the audit trail)."""
     org = service.organization
     return {
-        "name": service.name, "organization_name": org.name if org else "",
+        "name": service.name,
+        "organization_name": org.name if org else "",
         "organization_description": org.description if org else "",
         "organization_website": org.website if org else "",
         "organization_email": org.email if org else "",
         "description": service.description,
         "categories": ";".join(sorted(c.slug for c in service.categories)),
-        "phone": service.phone, "text_phone": service.text_phone, "website": service.website,
-        "email": service.email, "address": service.address, "city": service.city,
-        "region": service.region, "postal_code": service.postal_code,
+        "phone": service.phone,
+        "text_phone": service.text_phone,
+        "website": service.website,
+        "email": service.email,
+        "address": service.address,
+        "city": service.city,
+        "region": service.region,
+        "postal_code": service.postal_code,
         "country": service.country,
         "hours": hours_mod.format_weekly(weekly_of(service)),
         "hours_exceptions": hours_mod.format_exceptions(exceptions_of(service)),
-        "cost": service.cost, "cost_note": service.cost_note,
-        "eligibility": service.eligibility, "languages": service.languages,
-        "accessibility": service.accessibility, "crisis": "yes" if service.crisis else "no",
-        "verify_locally": "yes" if service.verify_locally else "no", "status": service.status,
+        "cost": service.cost,
+        "cost_note": service.cost_note,
+        "eligibility": service.eligibility,
+        "languages": service.languages,
+        "accessibility": service.accessibility,
+        "crisis": "yes" if service.crisis else "no",
+        "verify_locally": "yes" if service.verify_locally else "no",
+        "status": service.status,
         "last_verified": service.verified_on.isoformat() if service.verified_on else "",
         "verified_by": service.verified_by,
     }
@@ -324,20 +378,32 @@ def snapshot(service: ResourceService) -> dict[str, str]:
 def input_snapshot(data: ServiceInput) -> dict[str, str]:
     """The same text view of an input, to compare with ``snapshot`` of a stored service."""
     return {
-        "name": data.name, "organization_name": data.organization_name,
+        "name": data.name,
+        "organization_name": data.organization_name,
         "organization_description": data.organization_description,
         "organization_website": data.organization_website,
-        "organization_email": data.organization_email, "description": data.description,
-        "categories": ";".join(sorted(data.categories)), "phone": data.phone,
-        "text_phone": data.text_phone, "website": data.website, "email": data.email,
-        "address": data.address, "city": data.city, "region": data.region,
-        "postal_code": data.postal_code, "country": data.country,
+        "organization_email": data.organization_email,
+        "description": data.description,
+        "categories": ";".join(sorted(data.categories)),
+        "phone": data.phone,
+        "text_phone": data.text_phone,
+        "website": data.website,
+        "email": data.email,
+        "address": data.address,
+        "city": data.city,
+        "region": data.region,
+        "postal_code": data.postal_code,
+        "country": data.country,
         "hours": hours_mod.format_weekly(data.weekly),
         "hours_exceptions": hours_mod.format_exceptions(data.exceptions),
-        "cost": data.cost, "cost_note": data.cost_note, "eligibility": data.eligibility,
-        "languages": ",".join(data.languages), "accessibility": data.accessibility,
+        "cost": data.cost,
+        "cost_note": data.cost_note,
+        "eligibility": data.eligibility,
+        "languages": ",".join(data.languages),
+        "accessibility": data.accessibility,
         "crisis": "yes" if data.crisis else "no",
-        "verify_locally": "yes" if data.verify_locally else "no", "status": data.status,
+        "verify_locally": "yes" if data.verify_locally else "no",
+        "status": data.status,
         "last_verified": data.verified_on.isoformat() if data.verified_on else "",
         "verified_by": data.verified_by,
     }
@@ -350,14 +416,18 @@ def weekly_of(service: ResourceService) -> list[hours_mod.WeeklySlot]:
 
 def exceptions_of(service: ResourceService) -> list[hours_mod.DatedException]:
     """A service's dated exceptions as plain values."""
-    return [hours_mod.DatedException(e.on, e.closed, e.opens, e.closes)
-            for e in service.exceptions]
+    return [hours_mod.DatedException(e.on, e.closed, e.opens, e.closes) for e in service.exceptions]
 
 
 def build_search_text(service: ResourceService) -> str:
     """The words the search index holds for a service."""
-    parts = [service.name, service.organization.name if service.organization else "",
-             service.description, service.eligibility, service.city]
+    parts = [
+        service.name,
+        service.organization.name if service.organization else "",
+        service.description,
+        service.eligibility,
+        service.city,
+    ]
     for category in service.categories:
         parts += [category.name, category.name_es]
         entry = next((e for e in CATEGORIES if e.slug == category.slug), None)
@@ -371,11 +441,13 @@ def build_search_text(service: ResourceService) -> str:
 def _organization(session: Session, data: ServiceInput) -> Organization:
     org = None
     if data.organization_uuid:
-        org = session.scalar(select(Organization).where(
-            Organization.uuid == data.organization_uuid))
+        org = session.scalar(
+            select(Organization).where(Organization.uuid == data.organization_uuid)
+        )
     if org is None:
-        org = session.scalar(select(Organization).where(
-            Organization.name == data.organization_name).limit(1))
+        org = session.scalar(
+            select(Organization).where(Organization.name == data.organization_name).limit(1)
+        )
     if org is None:
         org = Organization(name=data.organization_name)
         if data.organization_uuid:
@@ -388,8 +460,9 @@ def _organization(session: Session, data: ServiceInput) -> Organization:
     return org
 
 
-def apply_input(session: Session, data: ServiceInput, by: str,
-                service: ResourceService | None = None) -> tuple[ResourceService, list[str]]:
+def apply_input(
+    session: Session, data: ServiceInput, by: str, service: ResourceService | None = None
+) -> tuple[ResourceService, list[str]]:
     """Create or update a service from validated input; returns it and the changed fields.
 
     Runs inside the caller's write transaction and records the change in the audit trail.
@@ -401,22 +474,50 @@ def apply_input(session: Session, data: ServiceInput, by: str,
     created = service is None
     with session.no_autoflush:
         organization = _organization(session, data)
-        categories = list(session.scalars(select(ResourceCategory).where(
-            ResourceCategory.slug.in_(data.categories)))) if data.categories else []
+        categories = (
+            list(
+                session.scalars(
+                    select(ResourceCategory).where(ResourceCategory.slug.in_(data.categories))
+                )
+            )
+            if data.categories
+            else []
+        )
         if service is None:
             service = ResourceService(uuid=data.uuid or new_uuid())
         service.organization = organization
-        for name in ("name", "description", "phone", "text_phone", "website", "email",
-                     "address", "city", "region", "postal_code", "country", "cost",
-                     "cost_note", "eligibility", "accessibility", "crisis", "verify_locally",
-                     "status", "verified_on", "verified_by"):
+        for name in (
+            "name",
+            "description",
+            "phone",
+            "text_phone",
+            "website",
+            "email",
+            "address",
+            "city",
+            "region",
+            "postal_code",
+            "country",
+            "cost",
+            "cost_note",
+            "eligibility",
+            "accessibility",
+            "crisis",
+            "verify_locally",
+            "status",
+            "verified_on",
+            "verified_by",
+        ):
             setattr(service, name, getattr(data, name))
         service.languages = ",".join(data.languages)
         service.categories = categories
-        service.hours = [ResourceHours(weekday=s.weekday, opens=s.opens, closes=s.closes)
-                         for s in data.weekly]
-        service.exceptions = [ResourceHoursException(on=e.on, closed=e.closed, opens=e.opens,
-                                                     closes=e.closes) for e in data.exceptions]
+        service.hours = [
+            ResourceHours(weekday=s.weekday, opens=s.opens, closes=s.closes) for s in data.weekly
+        ]
+        service.exceptions = [
+            ResourceHoursException(on=e.on, closed=e.closed, opens=e.opens, closes=e.closes)
+            for e in data.exceptions
+        ]
         session.add(service)
     after = snapshot(service)
     changed = sorted(k for k in after if before.get(k, "") != after[k]) if not created else []
@@ -424,21 +525,28 @@ def apply_input(session: Session, data: ServiceInput, by: str,
         service.updated_at = clock.utcnow()
         service.updated_by = by
         service.search_text = build_search_text(service)
-        session.add(ResourceChange(service_uuid=service.uuid, by=by,
-                                   action="created" if created else "edited",
-                                   fields=",".join(changed)))
+        session.add(
+            ResourceChange(
+                service_uuid=service.uuid,
+                by=by,
+                action="created" if created else "edited",
+                fields=",".join(changed),
+            )
+        )
     session.flush()
     return service, changed
 
 
-def save_service(data: ServiceInput, by: str, service_uuid: str | None = None
-                 ) -> tuple[ResourceService, list[str]]:
+def save_service(
+    data: ServiceInput, by: str, service_uuid: str | None = None
+) -> tuple[ResourceService, list[str]]:
     """Create (no uuid) or update one service in its own write transaction."""
     with write_transaction() as session:
         service = None
         if service_uuid:
-            service = session.scalar(select(ResourceService).where(
-                ResourceService.uuid == service_uuid))
+            service = session.scalar(
+                select(ResourceService).where(ResourceService.uuid == service_uuid)
+            )
             if service is None:
                 raise ResourceNotFound(service_uuid)
         return apply_input(session, data, by, service)
@@ -454,14 +562,18 @@ def input_from_service(service: ResourceService) -> dict[str, str]:
 
 def _set_status(service_uuid: str, by: str, action: str, **changes: Any) -> None:
     with write_transaction() as session:
-        service = session.scalar(select(ResourceService).where(
-            ResourceService.uuid == service_uuid))
+        service = session.scalar(
+            select(ResourceService).where(ResourceService.uuid == service_uuid)
+        )
         if service is None:
             raise ResourceNotFound(service_uuid)
         for name, value in changes.items():
             setattr(service, name, value)
-        session.add(ResourceChange(service_uuid=service_uuid, by=by, action=action,
-                                   fields=",".join(sorted(changes))))
+        session.add(
+            ResourceChange(
+                service_uuid=service_uuid, by=by, action=action, fields=",".join(sorted(changes))
+            )
+        )
 
 
 def verify(service_uuid: str, by: str, today: date) -> None:
@@ -472,16 +584,20 @@ def verify(service_uuid: str, by: str, today: date) -> None:
 def close_for_day(service_uuid: str, by: str, day: date) -> None:
     """Mark a service closed all day (e.g. "closed today"), replacing other hours that day."""
     with write_transaction() as session:
-        service = session.scalar(select(ResourceService).where(
-            ResourceService.uuid == service_uuid))
+        service = session.scalar(
+            select(ResourceService).where(ResourceService.uuid == service_uuid)
+        )
         if service is None:
             raise ResourceNotFound(service_uuid)
         service.exceptions = [e for e in service.exceptions if e.on != day]
         service.exceptions.append(ResourceHoursException(on=day, closed=True))
         service.updated_at = clock.utcnow()
         service.updated_by = by
-        session.add(ResourceChange(service_uuid=service_uuid, by=by, action="edited",
-                                   fields="hours_exceptions"))
+        session.add(
+            ResourceChange(
+                service_uuid=service_uuid, by=by, action="edited", fields="hours_exceptions"
+            )
+        )
 
 
 def archive(service_uuid: str, by: str) -> None:
@@ -499,9 +615,16 @@ def restore(service_uuid: str, by: str) -> None:
 
 def get_service(service_uuid: str, active_only: bool = False) -> ResourceService:
     """One service by its UUID; raises ResourceNotFound."""
-    stmt = select(ResourceService).where(ResourceService.uuid == service_uuid).options(
-        selectinload(ResourceService.hours), selectinload(ResourceService.exceptions),
-        selectinload(ResourceService.categories), selectinload(ResourceService.organization))
+    stmt = (
+        select(ResourceService)
+        .where(ResourceService.uuid == service_uuid)
+        .options(
+            selectinload(ResourceService.hours),
+            selectinload(ResourceService.exceptions),
+            selectinload(ResourceService.categories),
+            selectinload(ResourceService.organization),
+        )
+    )
     if active_only:
         stmt = stmt.where(ResourceService.status == "active")
     service = db.session.scalar(stmt)
@@ -512,15 +635,22 @@ def get_service(service_uuid: str, active_only: bool = False) -> ResourceService
 
 def history(service_uuid: str) -> list[ResourceChange]:
     """The audit trail of one service, newest first."""
-    return list(db.session.scalars(select(ResourceChange).where(
-        ResourceChange.service_uuid == service_uuid).order_by(ResourceChange.at.desc(),
-                                                              ResourceChange.id.desc())))
+    return list(
+        db.session.scalars(
+            select(ResourceChange)
+            .where(ResourceChange.service_uuid == service_uuid)
+            .order_by(ResourceChange.at.desc(), ResourceChange.id.desc())
+        )
+    )
 
 
 def list_services(include_inactive: bool = True) -> list[ResourceService]:
     """All services for the staff list, by name."""
-    stmt = select(ResourceService).options(selectinload(ResourceService.organization)).order_by(
-        ResourceService.name)
+    stmt = (
+        select(ResourceService)
+        .options(selectinload(ResourceService.organization))
+        .order_by(ResourceService.name)
+    )
     if not include_inactive:
         stmt = stmt.where(ResourceService.status == "active")
     return list(db.session.scalars(stmt))
@@ -530,12 +660,18 @@ def stale_services(today: date, months: int | None = None) -> list[ResourceServi
     """Active services not verified within the stale period (never verified ones first)."""
     months = months if months is not None else int(get_setting(STALE_MONTHS.key))
     cutoff = today - timedelta(days=round(months * 30.44))
-    stmt = (select(ResourceService)
-            .where(ResourceService.status == "active",
-                   or_(ResourceService.verified_on.is_(None),
-                       ResourceService.verified_on < cutoff))
-            .order_by(ResourceService.verified_on.is_not(None), ResourceService.verified_on,
-                      ResourceService.name))
+    stmt = (
+        select(ResourceService)
+        .where(
+            ResourceService.status == "active",
+            or_(ResourceService.verified_on.is_(None), ResourceService.verified_on < cutoff),
+        )
+        .order_by(
+            ResourceService.verified_on.is_not(None),
+            ResourceService.verified_on,
+            ResourceService.name,
+        )
+    )
     return list(db.session.scalars(stmt))
 
 
@@ -547,8 +683,16 @@ class Listing:
     state: hours_mod.OpenState
 
 
-def find(query: str = "", *, category: str = "", language: str = "", free: bool = False,
-         open_now: bool = False, now: datetime | None = None, limit: int = 30) -> list[Listing]:
+def find(
+    query: str = "",
+    *,
+    category: str = "",
+    language: str = "",
+    free: bool = False,
+    open_now: bool = False,
+    now: datetime | None = None,
+    limit: int = 30,
+) -> list[Listing]:
     """Active services matching the search and filters; crisis resources always first.
 
     ``now`` is the center's wall-clock time, used for the open-now state of each result.
@@ -571,9 +715,15 @@ def find(query: str = "", *, category: str = "", language: str = "", free: bool 
         stmt = stmt.where(ResourceService.cost == "free")
     # Open-now is decided in Python (overnight hours, exceptions, time zone), so fetch more.
     fetch = limit * 10 if open_now else limit
-    stmt = stmt.order_by(*order).limit(fetch).options(
-        selectinload(ResourceService.hours), selectinload(ResourceService.exceptions),
-        selectinload(ResourceService.organization))
+    stmt = (
+        stmt.order_by(*order)
+        .limit(fetch)
+        .options(
+            selectinload(ResourceService.hours),
+            selectinload(ResourceService.exceptions),
+            selectinload(ResourceService.organization),
+        )
+    )
     # Views pass the center's wall-clock time; without one, the app clock's UTC is used.
     moment = now or clock.utcnow()
     listings = []
@@ -590,9 +740,11 @@ def find(query: str = "", *, category: str = "", language: str = "", free: bool 
 def count_view(service_id: int, day: date) -> None:
     """Add one to a service's view count for the day: a number, never who or what was typed."""
     with write_transaction() as session:
-        result = session.execute(update(ResourceViewCount).where(
-            ResourceViewCount.service_id == service_id, ResourceViewCount.day == day
-        ).values(views=ResourceViewCount.views + 1))
+        result = session.execute(
+            update(ResourceViewCount)
+            .where(ResourceViewCount.service_id == service_id, ResourceViewCount.day == day)
+            .values(views=ResourceViewCount.views + 1)
+        )
         if result.rowcount:  # type: ignore[attr-defined]
             return
         try:
@@ -600,17 +752,20 @@ def count_view(service_id: int, day: date) -> None:
                 session.add(ResourceViewCount(service_id=service_id, day=day, views=1))
         except IntegrityError:
             # Another request created today's row first (PostgreSQL): add to it instead.
-            session.execute(update(ResourceViewCount).where(
-                ResourceViewCount.service_id == service_id, ResourceViewCount.day == day
-            ).values(views=ResourceViewCount.views + 1))
+            session.execute(
+                update(ResourceViewCount)
+                .where(ResourceViewCount.service_id == service_id, ResourceViewCount.day == day)
+                .values(views=ResourceViewCount.views + 1)
+            )
 
 
 def views_by_service(since: date) -> dict[int, int]:
     """Total views per service id since a day (for the staff list)."""
-    rows = db.session.execute(select(ResourceViewCount.service_id,
-                                     func.sum(ResourceViewCount.views))
-                              .where(ResourceViewCount.day >= since)
-                              .group_by(ResourceViewCount.service_id))
+    rows = db.session.execute(
+        select(ResourceViewCount.service_id, func.sum(ResourceViewCount.views))
+        .where(ResourceViewCount.day >= since)
+        .group_by(ResourceViewCount.service_id)
+    )
     return {service_id: int(total) for service_id, total in rows}
 
 
@@ -620,4 +775,3 @@ def language_name(code: str, locale: str) -> str:
         return str(Locale.parse(code).get_display_name(locale) or code)
     except (UnknownLocaleError, ValueError):
         return code
-

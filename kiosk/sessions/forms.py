@@ -21,23 +21,30 @@ from .models import Format, IncidentOutcome, Visit
 
 def format_choices() -> list[tuple[str, str]]:
     """Session formats as (value, label)."""
-    return [(Format.IN_PERSON.value, str(_l("In person"))),
-            (Format.ONLINE.value, str(_l("Online"))), (Format.HYBRID.value, str(_l("Hybrid")))]
+    return [
+        (Format.IN_PERSON.value, str(_l("In person"))),
+        (Format.ONLINE.value, str(_l("Online"))),
+        (Format.HYBRID.value, str(_l("Hybrid"))),
+    ]
 
 
 def visit_choices() -> list[tuple[str, str]]:
     """Answers to "first time?" as (value, label)."""
-    return [(Visit.UNKNOWN.value, str(_l("Not asked / prefer not to say"))),
-            (Visit.FIRST.value, str(_l("First time"))),
-            (Visit.RETURNING.value, str(_l("Returning")))]
+    return [
+        (Visit.UNKNOWN.value, str(_l("Not asked / prefer not to say"))),
+        (Visit.FIRST.value, str(_l("First time"))),
+        (Visit.RETURNING.value, str(_l("Returning"))),
+    ]
 
 
 def outcome_choices() -> list[tuple[str, str]]:
     """Incident outcome codes as (value, label)."""
-    return [(IncidentOutcome.NONE.value, str(_l("No incident"))),
-            (IncidentOutcome.RESOLVED_IN_GROUP.value, str(_l("Resolved in the group"))),
-            (IncidentOutcome.REFERRED.value, str(_l("Referred to staff or a professional"))),
-            (IncidentOutcome.EMERGENCY.value, str(_l("Emergency services called")))]
+    return [
+        (IncidentOutcome.NONE.value, str(_l("No incident"))),
+        (IncidentOutcome.RESOLVED_IN_GROUP.value, str(_l("Resolved in the group"))),
+        (IncidentOutcome.REFERRED.value, str(_l("Referred to staff or a professional"))),
+        (IncidentOutcome.EMERGENCY.value, str(_l("Emergency services called"))),
+    ]
 
 
 class SessionForm(FlaskForm):
@@ -51,21 +58,29 @@ class SessionForm(FlaskForm):
     start_time = TimeField(_l("Starts at"), validators=[InputRequired()])
     end_time = TimeField(_l("Ends at"), validators=[InputRequired()])
     facilitators = StringField(_l("Facilitators"), validators=[Optional(), Length(max=200)])
-    agreement = TextAreaField(_l("Group agreement (optional)"),
-                              validators=[Optional(), Length(max=2000)])
+    agreement = TextAreaField(
+        _l("Group agreement (optional)"), validators=[Optional(), Length(max=2000)]
+    )
     collect_names = BooleanField(_l("Ask for a first name or nickname at sign-in"), default=True)
-    opens_minutes_before = IntegerField(_l("Sign-in opens (minutes before the start)"),
-                                        default=30, validators=[InputRequired(),
-                                                                NumberRange(0, 240)])
-    repeat_weeks = IntegerField(_l("Repeat weekly (number of weeks, 1 = just this once)"),
-                                default=1, validators=[Optional(), NumberRange(1, 52)])
+    opens_minutes_before = IntegerField(
+        _l("Sign-in opens (minutes before the start)"),
+        default=30,
+        validators=[InputRequired(), NumberRange(0, 240)],
+    )
+    repeat_weeks = IntegerField(
+        _l("Repeat weekly (number of weeks, 1 = just this once)"),
+        default=1,
+        validators=[Optional(), NumberRange(1, 52)],
+    )
     scope = RadioField(_l("Apply to"), default="one", choices=[])
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.format.choices = format_choices()
-        self.scope.choices = [("one", str(_l("Only this session"))),
-                              ("series", str(_l("This and later sessions of the series")))]
+        self.scope.choices = [
+            ("one", str(_l("Only this session"))),
+            ("series", str(_l("This and later sessions of the series"))),
+        ]
 
 
 class CancelForm(FlaskForm):
@@ -75,16 +90,20 @@ class CancelForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.scope.choices = [("one", str(_l("Only this session"))),
-                              ("series", str(_l("This and later sessions of the series")))]
+        self.scope.choices = [
+            ("one", str(_l("Only this session"))),
+            ("series", str(_l("This and later sessions of the series"))),
+        ]
 
 
 class WalkInForm(FlaskForm):
     """Add a person by hand."""
 
-    name = StringField(_l("First name or nickname (optional)"),
-                       validators=[Optional(), Length(max=40)],
-                       render_kw={"autocomplete": "off"})
+    name = StringField(
+        _l("First name or nickname (optional)"),
+        validators=[Optional(), Length(max=40)],
+        render_kw={"autocomplete": "off"},
+    )
     visit = SelectField(_l("First time?"), choices=[])
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -95,18 +114,21 @@ class WalkInForm(FlaskForm):
 class TallyForm(FlaskForm):
     """Add a count from the paper sheet."""
 
-    count = IntegerField(_l("People on the paper sheet"),
-                         validators=[InputRequired(), NumberRange(1, 200)])
+    count = IntegerField(
+        _l("People on the paper sheet"), validators=[InputRequired(), NumberRange(1, 200)]
+    )
 
 
 class NoteForm(FlaskForm):
     """De-identified session notes."""
 
     themes = TextAreaField(_l("Themes"), validators=[Optional(), Length(max=2000)])
-    follow_ups = IntegerField(_l("Follow-ups needed"), default=0,
-                              validators=[InputRequired(), NumberRange(0, 999)])
-    incidents = IntegerField(_l("Incidents"), default=0,
-                             validators=[InputRequired(), NumberRange(0, 999)])
+    follow_ups = IntegerField(
+        _l("Follow-ups needed"), default=0, validators=[InputRequired(), NumberRange(0, 999)]
+    )
+    incidents = IntegerField(
+        _l("Incidents"), default=0, validators=[InputRequired(), NumberRange(0, 999)]
+    )
     incident_outcome = SelectField(_l("Incident outcome"), choices=[])
 
     def __init__(self, *args: object, **kwargs: object) -> None:

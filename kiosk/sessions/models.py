@@ -72,7 +72,8 @@ class SignIn(db.Model):  # type: ignore[name-defined]
 
     id: Mapped[str] = mapped_column(String(24), primary_key=True, default=random_id)
     session_id: Mapped[str] = mapped_column(
-        ForeignKey("group_sessions.id", ondelete="CASCADE"), index=True)
+        ForeignKey("group_sessions.id", ondelete="CASCADE"), index=True
+    )
     # The kiosk form's one-time token: UNIQUE, so a double tap or a resubmitted form cannot
     # insert a second row even when two requests race (the database decides, not the app).
     form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -84,7 +85,8 @@ class SignIn(db.Model):  # type: ignore[name-defined]
     # HMAC of the visitor code used, if any: lets reports count unduplicated visitors without
     # knowing who anyone is. Cleared when the code is forgotten.
     visitor_code_hash: Mapped[str | None] = mapped_column(
-        ForeignKey("visitor_codes.code_hash", ondelete="SET NULL"), index=True)
+        ForeignKey("visitor_codes.code_hash", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -103,7 +105,8 @@ class SessionNote(db.Model):  # type: ignore[name-defined]
     __tablename__ = "session_notes"
 
     session_id: Mapped[str] = mapped_column(
-        ForeignKey("group_sessions.id", ondelete="CASCADE"), primary_key=True)
+        ForeignKey("group_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
     themes: Mapped[str] = mapped_column(Text, default="")
     follow_ups: Mapped[int] = mapped_column(default=0)
     incidents: Mapped[int] = mapped_column(default=0)

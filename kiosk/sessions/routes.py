@@ -59,9 +59,12 @@ def _group_or_404(session_id: str) -> GroupSession:
 def index() -> str:
     """Today's sessions and the ones coming up."""
     today = clock.local_now(_tz()).date()
-    return render_template("sessions/index.html", today=services.sessions_on(today, _tz()),
-                           upcoming=services.upcoming_sessions(limit=60),
-                           now=clock.utcnow())
+    return render_template(
+        "sessions/index.html",
+        today=services.sessions_on(today, _tz()),
+        upcoming=services.upcoming_sessions(limit=60),
+        now=clock.utcnow(),
+    )
 
 
 def _details(form: SessionForm) -> services.SessionDetails:
@@ -72,18 +75,26 @@ def _details(form: SessionForm) -> services.SessionDetails:
         # An end earlier than the start means the session runs past midnight.
         end += timedelta(days=1)
     return services.SessionDetails(
-        title=form.title.data or "", description=form.description.data or "",
-        format=form.format.data or "in_person", room=form.room.data or "",
-        facilitators=form.facilitators.data or "", agreement=form.agreement.data or "",
+        title=form.title.data or "",
+        description=form.description.data or "",
+        format=form.format.data or "in_person",
+        room=form.room.data or "",
+        facilitators=form.facilitators.data or "",
+        agreement=form.agreement.data or "",
         collect_names=bool(form.collect_names.data),
         opens_minutes_before=form.opens_minutes_before.data or 0,
-        starts_local=start, ends_local=end)
+        starts_local=start,
+        ends_local=end,
+    )
 
 
 def _error_to_form(form: SessionForm, error: services.InvalidSession) -> None:
     message = str(SESSION_ERRORS.get(str(error), _l("Please check the details.")))
-    target = {"title": form.title, "repeat": form.repeat_weeks,
-              "window": form.opens_minutes_before}.get(str(error), form.end_time)
+    target = {
+        "title": form.title,
+        "repeat": form.repeat_weeks,
+        "window": form.opens_minutes_before,
+    }.get(str(error), form.end_time)
     target.errors = [*target.errors, message]
 
 
@@ -96,8 +107,9 @@ def new() -> Response | str | tuple[str, int]:
         form.day.data = clock.local_now(_tz()).date()
     if form.validate_on_submit():
         try:
-            created = services.create_sessions(_details(form), _tz(),
-                                               repeat_weeks=form.repeat_weeks.data or 1)
+            created = services.create_sessions(
+                _details(form), _tz(), repeat_weeks=form.repeat_weeks.data or 1
+            )
         except services.InvalidSession as exc:
             _error_to_form(form, exc)
         else:
@@ -120,16 +132,18 @@ def edit(session_id: str) -> Response | str | tuple[str, int]:
         form.end_time.data = clock.to_local(group.ends_at, _tz()).time().replace(tzinfo=None)
     if form.validate_on_submit():
         try:
-            count = services.update_session(group.id, _details(form), _tz(),
-                                            whole_series=form.scope.data == "series")
+            count = services.update_session(
+                group.id, _details(form), _tz(), whole_series=form.scope.data == "series"
+            )
         except services.InvalidSession as exc:
             _error_to_form(form, exc)
         else:
             flash(_("%(n)s session(s) updated.", n=count), "success")
             return redirect(url_for("sessions.index"), 303)
     status = 400 if request.method == "POST" else 200
-    return render_template("sessions/form.html", form=form, group=group,
-                           cancel_form=CancelForm(formdata=None)), status
+    return render_template(
+        "sessions/form.html", form=form, group=group, cancel_form=CancelForm(formdata=None)
+    ), status
 
 
 @bp.route("/<session_id>/cancel", methods=["POST"])
@@ -148,7 +162,9 @@ def cancel(session_id: str) -> Response:
 def _console_context(group: GroupSession, **forms: Any) -> dict[str, Any]:
     note = services.get_note(group.id)
     return {
-        "group": group, "roster": services.roster(group.id), "poll_seconds": POLL_SECONDS,
+        "group": group,
+        "roster": services.roster(group.id),
+        "poll_seconds": POLL_SECONDS,
         "walk_in_form": forms.get("walk_in_form") or WalkInForm(formdata=None),
         "tally_form": forms.get("tally_form") or TallyForm(formdata=None),
         "note_form": forms.get("note_form") or NoteForm(formdata=None, obj=note),
@@ -170,8 +186,9 @@ def console(session_id: str) -> str:
 def roster(session_id: str) -> Response:
     """The roster alone, polled every few seconds (the forms around it are left untouched)."""
     group = _group_or_404(session_id)
-    return page_or_fragment("sessions/console.html", "sessions/_roster.html",
-                            **_console_context(group))
+    return page_or_fragment(
+        "sessions/console.html", "sessions/_roster.html", **_console_context(group)
+    )
 
 
 @bp.route("/<session_id>/walk-in", methods=["POST"])
@@ -181,10 +198,16 @@ def walk_in(session_id: str) -> Response | tuple[str, int]:
     group = _group_or_404(session_id)
     form = WalkInForm()
     if not form.validate_on_submit():
-        return render_template("sessions/console.html",
-                               **_console_context(group, walk_in_form=form)), 400
-    services.record_signin(group.id, form_token=None, name=form.name.data,
-                           visit=form.visit.data or "unknown", source="staff")
+        return render_template(
+            "sessions/console.html", **_console_context(group, walk_in_form=form)
+        ), 400
+    services.record_signin(
+        group.id,
+        form_token=None,
+        name=form.name.data,
+        visit=form.visit.data or "unknown",
+        source="staff",
+    )
     flash(_("Added."), "success")
     return redirect(url_for("sessions.console", session_id=group.id), 303)
 
@@ -196,8 +219,9 @@ def tally(session_id: str) -> Response | tuple[str, int]:
     group = _group_or_404(session_id)
     form = TallyForm()
     if not form.validate_on_submit():
-        return render_template("sessions/console.html",
-                               **_console_context(group, tally_form=form)), 400
+        return render_template(
+            "sessions/console.html", **_console_context(group, tally_form=form)
+        ), 400
     services.add_tally(group.id, form.count.data or 0)
     flash(_("Added %(n)s from the paper sheet.", n=form.count.data), "success")
     return redirect(url_for("sessions.console", session_id=group.id), 303)
@@ -228,12 +252,17 @@ def notes(session_id: str) -> Response | tuple[str, int]:
     group = _group_or_404(session_id)
     form = NoteForm()
     if not form.validate_on_submit():
-        return render_template("sessions/console.html",
-                               **_console_context(group, note_form=form)), 400
-    services.save_note(group.id, themes=form.themes.data or "",
-                       follow_ups=form.follow_ups.data or 0, incidents=form.incidents.data or 0,
-                       incident_outcome=form.incident_outcome.data or "none",
-                       by=current_user.username)
+        return render_template(
+            "sessions/console.html", **_console_context(group, note_form=form)
+        ), 400
+    services.save_note(
+        group.id,
+        themes=form.themes.data or "",
+        follow_ups=form.follow_ups.data or 0,
+        incidents=form.incidents.data or 0,
+        incident_outcome=form.incident_outcome.data or "none",
+        by=current_user.username,
+    )
     flash(_("Notes saved."), "success")
     return redirect(url_for("sessions.console", session_id=group.id), 303)
 
@@ -251,16 +280,22 @@ def _paper() -> str:
 def sheet(session_id: str) -> str:
     """The attendance sheet, for printing (names or Guest n; never codes)."""
     group = _group_or_404(session_id)
-    return render_template("sessions/sheet.html", group=group, roster=services.roster(group.id),
-                           blank_rows=BLANK_ROWS, paper=_paper())
+    return render_template(
+        "sessions/sheet.html",
+        group=group,
+        roster=services.roster(group.id),
+        blank_rows=BLANK_ROWS,
+        paper=_paper(),
+    )
 
 
 @bp.route("/blank-sheet")
 @staff_required
 def blank_sheet() -> str:
     """A blank sheet to print ahead, for when the tablet is down."""
-    return render_template("sessions/sheet.html", group=None, roster=None, blank_rows=25,
-                           paper=_paper())
+    return render_template(
+        "sessions/sheet.html", group=None, roster=None, blank_rows=25, paper=_paper()
+    )
 
 
 @bp.route("/<session_id>/attendance.csv")
@@ -269,8 +304,9 @@ def attendance_csv(session_id: str) -> Response:
     """The attendance as CSV, safe to open in a spreadsheet."""
     group = _group_or_404(session_id)
     headers = [_("Session"), _("Date"), _("Name or guest"), _("First time"), _("Returning")]
-    body = services.attendance_csv(group, services.roster(group.id), _tz(), headers,
-                                   lambda n: _("Guest %(n)s", n=n))
+    body = services.attendance_csv(
+        group, services.roster(group.id), _tz(), headers, lambda n: _("Guest %(n)s", n=n)
+    )
     response = current_app.response_class(body, content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = "attachment; filename=attendance.csv"
     return response

@@ -111,8 +111,9 @@ def get_session(session_id: str) -> GroupSession:
     return row
 
 
-def update_session(session_id: str, details: SessionDetails, tz: str,
-                   whole_series: bool = False) -> int:
+def update_session(
+    session_id: str, details: SessionDetails, tz: str, whole_series: bool = False
+) -> int:
     """Edit one occurrence, or it and every later occurrence of its series; returns how many."""
     _check(details)
     with write_transaction() as session:
@@ -121,9 +122,14 @@ def update_session(session_id: str, details: SessionDetails, tz: str,
             raise SessionNotFound(session_id)
         targets = [row]
         if whole_series and row.series_id:
-            targets = list(session.scalars(
-                select(GroupSession).where(GroupSession.series_id == row.series_id,
-                                           GroupSession.starts_at >= row.starts_at)))
+            targets = list(
+                session.scalars(
+                    select(GroupSession).where(
+                        GroupSession.series_id == row.series_id,
+                        GroupSession.starts_at >= row.starts_at,
+                    )
+                )
+            )
         old_day = clock.to_local(row.starts_at, tz).date()
         day_shift = details.starts_local.date() - old_day
         duration = details.ends_local - details.starts_local
@@ -146,8 +152,9 @@ def cancel_session(session_id: str, whole_series: bool = False) -> int:
             raise SessionNotFound(session_id)
         query = update(GroupSession).where(GroupSession.id == row.id)
         if whole_series and row.series_id:
-            query = update(GroupSession).where(GroupSession.series_id == row.series_id,
-                                               GroupSession.starts_at >= row.starts_at)
+            query = update(GroupSession).where(
+                GroupSession.series_id == row.series_id, GroupSession.starts_at >= row.starts_at
+            )
         return session.execute(query.values(cancelled=True)).rowcount  # type: ignore[attr-defined]
 
 
@@ -166,10 +173,14 @@ def open_sessions(now: datetime | None = None) -> list[GroupSession]:
     moment = now or clock.utcnow()
     # Windows are at most 4 hours long (see _check), so a bounded query then an exact filter.
     candidates = db.session.scalars(
-        select(GroupSession).where(GroupSession.cancelled.is_(False),
-                                   GroupSession.ends_at > moment,
-                                   GroupSession.starts_at <= moment + timedelta(hours=4))
-        .order_by(GroupSession.starts_at, GroupSession.title))
+        select(GroupSession)
+        .where(
+            GroupSession.cancelled.is_(False),
+            GroupSession.ends_at > moment,
+            GroupSession.starts_at <= moment + timedelta(hours=4),
+        )
+        .order_by(GroupSession.starts_at, GroupSession.title)
+    )
     return [row for row in candidates if is_open(row, moment)]
 
 
@@ -177,9 +188,11 @@ def next_session(now: datetime | None = None) -> GroupSession | None:
     """The next session whose sign-in has not opened yet."""
     moment = now or clock.utcnow()
     candidates = db.session.scalars(
-        select(GroupSession).where(GroupSession.cancelled.is_(False),
-                                   GroupSession.starts_at > moment)
-        .order_by(GroupSession.starts_at).limit(20))
+        select(GroupSession)
+        .where(GroupSession.cancelled.is_(False), GroupSession.starts_at > moment)
+        .order_by(GroupSession.starts_at)
+        .limit(20)
+    )
     return next((row for row in candidates if opens_at(row) > moment), None)
 
 
@@ -187,17 +200,26 @@ def sessions_on(day: date, tz: str) -> list[GroupSession]:
     """Every session (cancelled too) starting on a day of the center's calendar."""
     start = clock.to_utc(datetime.combine(day, time.min), tz)
     end = clock.to_utc(datetime.combine(day + timedelta(days=1), time.min), tz)
-    return list(db.session.scalars(
-        select(GroupSession).where(GroupSession.starts_at >= start, GroupSession.starts_at < end)
-        .order_by(GroupSession.starts_at, GroupSession.title)))
+    return list(
+        db.session.scalars(
+            select(GroupSession)
+            .where(GroupSession.starts_at >= start, GroupSession.starts_at < end)
+            .order_by(GroupSession.starts_at, GroupSession.title)
+        )
+    )
 
 
 def upcoming_sessions(now: datetime | None = None, limit: int = 100) -> list[GroupSession]:
     """Sessions that have not ended yet, soonest first."""
     moment = now or clock.utcnow()
-    return list(db.session.scalars(
-        select(GroupSession).where(GroupSession.ends_at > moment)
-        .order_by(GroupSession.starts_at, GroupSession.title).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(GroupSession)
+            .where(GroupSession.ends_at > moment)
+            .order_by(GroupSession.starts_at, GroupSession.title)
+            .limit(limit)
+        )
+    )
 
 
 def clean_name(raw: str | None) -> str | None:
@@ -206,9 +228,16 @@ def clean_name(raw: str | None) -> str | None:
     return text or None
 
 
-def record_signin(session_id: str, *, form_token: str | None, name: str | None = None,
-                  visit: str = Visit.UNKNOWN.value, visitor_code_hash: str | None = None,
-                  source: str = Source.KIOSK.value, now: datetime | None = None) -> SignIn:
+def record_signin(
+    session_id: str,
+    *,
+    form_token: str | None,
+    name: str | None = None,
+    visit: str = Visit.UNKNOWN.value,
+    visitor_code_hash: str | None = None,
+    source: str = Source.KIOSK.value,
+    now: datetime | None = None,
+) -> SignIn:
     """Count one person at a session.
 
     The kiosk passes its one-time form token; a second use raises AlreadyRecorded and adds
@@ -224,14 +253,21 @@ def record_signin(session_id: str, *, form_token: str | None, name: str | None =
                 raise SessionNotFound(session_id)
             if source == Source.KIOSK.value and not is_open(row, moment):
                 raise SignInClosed(session_id)
-            sign_in = SignIn(session_id=session_id, form_token=form_token, name=clean_name(name),
-                             visit=visit, source=source, visitor_code_hash=visitor_code_hash,
-                             created_at=moment)
+            sign_in = SignIn(
+                session_id=session_id,
+                form_token=form_token,
+                name=clean_name(name),
+                visit=visit,
+                source=source,
+                visitor_code_hash=visitor_code_hash,
+                created_at=moment,
+            )
             session.add(sign_in)
             session.flush()
     except IntegrityError as exc:
         if form_token is not None and db.session.scalar(
-                select(func.count()).select_from(SignIn).where(SignIn.form_token == form_token)):
+            select(func.count()).select_from(SignIn).where(SignIn.form_token == form_token)
+        ):
             raise AlreadyRecorded(session_id) from exc
         raise
     return sign_in
@@ -245,17 +281,24 @@ def add_tally(session_id: str, count: int) -> int:
         if session.get(GroupSession, session_id) is None:
             raise SessionNotFound(session_id)
         moment = clock.utcnow()
-        session.add_all(SignIn(session_id=session_id, source=Source.PAPER.value,
-                               visit=Visit.UNKNOWN.value, created_at=moment)
-                        for _ in range(count))
+        session.add_all(
+            SignIn(
+                session_id=session_id,
+                source=Source.PAPER.value,
+                visit=Visit.UNKNOWN.value,
+                created_at=moment,
+            )
+            for _ in range(count)
+        )
     return count
 
 
 def remove_signin(session_id: str, signin_id: str) -> None:
     """Delete a mistaken entry for real."""
     with write_transaction() as session:
-        result = session.execute(delete(SignIn).where(SignIn.id == signin_id,
-                                                      SignIn.session_id == session_id))
+        result = session.execute(
+            delete(SignIn).where(SignIn.id == signin_id, SignIn.session_id == session_id)
+        )
         if not result.rowcount:  # type: ignore[attr-defined]
             raise SessionNotFound(signin_id)
 
@@ -296,8 +339,9 @@ class Roster:
 
 def roster(session_id: str) -> Roster:
     """Everyone signed in to a session: named people by name, the others as Guest 1, 2, ..."""
-    rows = db.session.scalars(select(SignIn).where(SignIn.session_id == session_id)
-                              .order_by(SignIn.created_at, SignIn.id))
+    rows = db.session.scalars(
+        select(SignIn).where(SignIn.session_id == session_id).order_by(SignIn.created_at, SignIn.id)
+    )
     entries = []
     guest = 0
     for row in rows:
@@ -305,9 +349,16 @@ def roster(session_id: str) -> Roster:
         if not row.name:
             guest += 1
             number = guest
-        entries.append(Entry(id=row.id, name=row.name, guest_number=number,
-                             first_time=row.visit == Visit.FIRST.value,
-                             returning=row.visit == Visit.RETURNING.value, source=row.source))
+        entries.append(
+            Entry(
+                id=row.id,
+                name=row.name,
+                guest_number=number,
+                first_time=row.visit == Visit.FIRST.value,
+                returning=row.visit == Visit.RETURNING.value,
+                source=row.source,
+            )
+        )
     # Named people in alphabetical order, then guests: the sheet does not show who came first.
     entries.sort(key=lambda e: (e.name is None, (e.name or "").casefold(), e.guest_number or 0))
     return Roster(entries=entries)
@@ -318,8 +369,9 @@ def get_note(session_id: str) -> SessionNote | None:
     return db.session.get(SessionNote, session_id)
 
 
-def save_note(session_id: str, *, themes: str, follow_ups: int, incidents: int,
-              incident_outcome: str, by: str) -> SessionNote:
+def save_note(
+    session_id: str, *, themes: str, follow_ups: int, incidents: int, incident_outcome: str, by: str
+) -> SessionNote:
     """Create or replace a session's de-identified notes."""
     if not (0 <= follow_ups <= 999 and 0 <= incidents <= 999):
         raise InvalidSession("count")
@@ -347,8 +399,13 @@ def neutralize(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def attendance_csv(row: GroupSession, entries: Roster, tz: str, headers: list[str],
-                   guest_label: Callable[[int], str]) -> str:
+def attendance_csv(
+    row: GroupSession,
+    entries: Roster,
+    tz: str,
+    headers: list[str],
+    guest_label: Callable[[int], str],
+) -> str:
     """The attendance as RFC 4180 CSV (CRLF, quoted where needed), formula-safe, never codes."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -356,9 +413,15 @@ def attendance_csv(row: GroupSession, entries: Roster, tz: str, headers: list[st
     writer.writerow([neutralize(h) for h in headers])
     for entry in entries.entries:
         label = entry.name if entry.name else guest_label(entry.guest_number or 0)
-        writer.writerow([neutralize(row.title), starts.strftime("%Y-%m-%d %H:%M"),
-                         neutralize(label), "1" if entry.first_time else "0",
-                         "1" if entry.returning else "0"])
+        writer.writerow(
+            [
+                neutralize(row.title),
+                starts.strftime("%Y-%m-%d %H:%M"),
+                neutralize(label),
+                "1" if entry.first_time else "0",
+                "1" if entry.returning else "0",
+            ]
+        )
     return buffer.getvalue()
 
 
@@ -369,9 +432,11 @@ def purge_names(now: datetime | None = None) -> int:
         if is_sqlite():
             # A purge must really delete (reliability.md P6): zero freed space in the file.
             session.execute(text("PRAGMA secure_delete=ON"))
-        result = session.execute(update(SignIn).where(SignIn.created_at < cutoff,
-                                                      SignIn.name.is_not(None))
-                                 .values(name=None))
+        result = session.execute(
+            update(SignIn)
+            .where(SignIn.created_at < cutoff, SignIn.name.is_not(None))
+            .values(name=None)
+        )
         count = int(result.rowcount or 0)  # type: ignore[attr-defined]
     if count:
         checkpoint_wal()

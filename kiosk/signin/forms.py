@@ -8,8 +8,12 @@ from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
 # The kiosk must never offer what an earlier visitor typed (PRODUCT principle 2).
-NO_MEMORY = {"autocomplete": "off", "autocapitalize": "none", "autocorrect": "off",
-             "spellcheck": "false"}
+NO_MEMORY = {
+    "autocomplete": "off",
+    "autocapitalize": "none",
+    "autocorrect": "off",
+    "spellcheck": "false",
+}
 
 
 class StepForm(FlaskForm):
@@ -24,15 +28,24 @@ class StepForm(FlaskForm):
     step = HiddenField()
     visit = HiddenField()
     code_ref = HiddenField()
-    name = StringField(_l("First name or nickname"), validators=[Length(max=40)],
-                       render_kw={**NO_MEMORY, "maxlength": "40", "autocapitalize": "words"})
-    code = StringField(_l("Your visitor code"), validators=[Length(max=80)],
-                       render_kw={**NO_MEMORY, "maxlength": "80"})
+    name = StringField(
+        _l("First name or nickname"),
+        validators=[Length(max=40)],
+        render_kw={**NO_MEMORY, "maxlength": "40", "autocapitalize": "words"},
+    )
+    code = StringField(
+        _l("Your visitor code"),
+        validators=[Length(max=80)],
+        render_kw={**NO_MEMORY, "maxlength": "80"},
+    )
     go = HiddenField()
 
 
 class EnrollForm(FlaskForm):
     """Turn this browser into a named kiosk."""
 
-    name = StringField(_l("Kiosk name"), validators=[DataRequired(), Length(max=60)],
-                       render_kw={"autocomplete": "off", "placeholder": _l("e.g. Lobby tablet")})
+    name = StringField(
+        _l("Kiosk name"),
+        validators=[DataRequired(), Length(max=60)],
+        render_kw={"autocomplete": "off", "placeholder": _l("e.g. Lobby tablet")},
+    )

@@ -65,16 +65,26 @@ def steps_for(row: GroupSession) -> list[str]:
     return steps
 
 
-def _render(form: StepForm, row: GroupSession | None, step: str, status: int = 200,
-            **extra: Any) -> Response:
+def _render(
+    form: StepForm, row: GroupSession | None, step: str, status: int = 200, **extra: Any
+) -> Response:
     steps = steps_for(row) if row is not None else []
     # Which step "Back" returns to: the code screens belong to the visit question.
     main_step = "visit" if step in ("code", "newcode") else step
     position = steps.index(main_step) if main_step in steps else 0
     form.step.data = step
-    return page_or_fragment("signin/step.html", "signin/_step.html", status, form=form,
-                            group=row, step=step, first_step=position == 0 and step == main_step,
-                            number=position + 1, count=len(steps), **extra)
+    return page_or_fragment(
+        "signin/step.html",
+        "signin/_step.html",
+        status,
+        form=form,
+        group=row,
+        step=step,
+        first_step=position == 0 and step == main_step,
+        number=position + 1,
+        count=len(steps),
+        **extra,
+    )
 
 
 def _after(row: GroupSession, step: str) -> str | None:
@@ -101,8 +111,9 @@ def _finish(form: StepForm, row: GroupSession) -> Response:
     # says nothing about earlier visits, so the person's own answer stands.
     visit = form.visit.data or Visit.UNKNOWN.value
     try:
-        sessions.record_signin(row.id, form_token=nonce, name=form.name.data,
-                               visit=visit, visitor_code_hash=code_hash)
+        sessions.record_signin(
+            row.id, form_token=nonce, name=form.name.data, visit=visit, visitor_code_hash=code_hash
+        )
     except sessions.AlreadyRecorded:
         # A double tap or a resubmitted form: the first one counted; show the same screen.
         pass
@@ -187,12 +198,22 @@ def _check_code(form: StepForm, row: GroupSession) -> Response:
     try:
         digest = services.check_code(typed, services.code_key(_secret()), _kiosk_key())
     except services.TooManyTries:
-        return _render(form, row, "code", code_error=_(
-            "Code entry is paused on this tablet for a few minutes. "
-            "You can sign in without a code."))
+        return _render(
+            form,
+            row,
+            "code",
+            code_error=_(
+                "Code entry is paused on this tablet for a few minutes. "
+                "You can sign in without a code."
+            ),
+        )
     if digest is None:
-        return _render(form, row, "code", code_error=_(
-            "We don't know that code. Check the words, or continue without it."))
+        return _render(
+            form,
+            row,
+            "code",
+            code_error=_("We don't know that code. Check the words, or continue without it."),
+        )
     form.code_ref.data = services.sign_code_ref(_secret(), digest)
     form.visit.data = Visit.RETURNING.value
     nxt = _after(row, "visit")
@@ -203,8 +224,11 @@ def start_page_sessions() -> dict[str, Any]:
     """What the kiosk start page shows: open sessions, or when the next one opens."""
     now = clock.utcnow()
     open_now = sessions.open_sessions(now)
-    return {"open": open_now, "next": None if open_now else sessions.next_session(now),
-            "form": StepForm(formdata=None)}
+    return {
+        "open": open_now,
+        "next": None if open_now else sessions.next_session(now),
+        "form": StepForm(formdata=None),
+    }
 
 
 @bp.app_context_processor
@@ -243,8 +267,7 @@ def index() -> Response | tuple[str, int] | str:
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                _device, token = services.enroll_kiosk(form.name.data or "",
-                                                       current_user.username)
+                _device, token = services.enroll_kiosk(form.name.data or "", current_user.username)
             except services.SignInError:
                 form.name.errors = [_("Give the kiosk a name.")]
             else:
@@ -256,13 +279,24 @@ def index() -> Response | tuple[str, int] | str:
                 response = redirect(url_for("start.index"), 303)
                 # HttpOnly: page scripts cannot read it. No Secure flag: the app is served over
                 # plain HTTP on the local network (PRODUCT §7). Only its hash is stored.
-                response.set_cookie(KIOSK_COOKIE, token, max_age=KIOSK_COOKIE_SECONDS,
-                                    httponly=True, samesite="Lax", path="/")
+                response.set_cookie(
+                    KIOSK_COOKIE,
+                    token,
+                    max_age=KIOSK_COOKIE_SECONDS,
+                    httponly=True,
+                    samesite="Lax",
+                    path="/",
+                )
                 return response
-        return render_template("signin/kiosks.html", form=form, kiosks=services.list_kiosks(),
-                               button_form=ButtonForm()), 400
-    return render_template("signin/kiosks.html", form=EnrollForm(formdata=None),
-                           kiosks=services.list_kiosks(), button_form=ButtonForm())
+        return render_template(
+            "signin/kiosks.html", form=form, kiosks=services.list_kiosks(), button_form=ButtonForm()
+        ), 400
+    return render_template(
+        "signin/kiosks.html",
+        form=EnrollForm(formdata=None),
+        kiosks=services.list_kiosks(),
+        button_form=ButtonForm(),
+    )
 
 
 @kiosks_bp.route("/<int:device_id>/revoke", methods=["POST"])
@@ -289,8 +323,7 @@ def _kiosk_gate() -> Response | None:
     if is_staff_path(request.path) and request.endpoint not in KIOSK_ALLOWED_STAFF_ENDPOINTS:
         # No staff data, whatever the URL, whoever may be logged in on this browser. A staff
         # member who just logged in here lands on the page that takes it out of kiosk mode.
-        return _go_to(url_for("signin.leave" if current_user.is_authenticated
-                              else "start.index"))
+        return _go_to(url_for("signin.leave" if current_user.is_authenticated else "start.index"))
     return None
 
 

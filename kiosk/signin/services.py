@@ -92,21 +92,29 @@ def create_code(key: bytes, now: datetime | None = None) -> tuple[str, str]:
         digest = hash_code(code, key)
         with write_transaction() as session:
             if session.get(VisitorCode, digest) is None:
-                session.add(VisitorCode(code_hash=digest, created_on=moment,
-                                        last_used_on=moment))
+                session.add(VisitorCode(code_hash=digest, created_on=moment, last_used_on=moment))
                 return code, digest
     raise SignInError("could not draw an unused code")  # 5 collisions in 2^31: never in practice
 
 
 def _recent_failures(kiosk_key: str, moment: datetime) -> int:
-    return int(db.session.scalar(
-        select(func.count()).select_from(CodeAttempt)
-        .where(CodeAttempt.kiosk_key == kiosk_key,
-               CodeAttempt.at > moment - WRONG_CODE_WINDOW)) or 0)
+    return int(
+        db.session.scalar(
+            select(func.count())
+            .select_from(CodeAttempt)
+            .where(CodeAttempt.kiosk_key == kiosk_key, CodeAttempt.at > moment - WRONG_CODE_WINDOW)
+        )
+        or 0
+    )
 
 
-def check_code(code: str, key: bytes, kiosk_key: str, now: datetime | None = None,
-               min_seconds: float = CODE_CHECK_SECONDS) -> str | None:
+def check_code(
+    code: str,
+    key: bytes,
+    kiosk_key: str,
+    now: datetime | None = None,
+    min_seconds: float = CODE_CHECK_SECONDS,
+) -> str | None:
     """The hash of a known code (marking it used), or None; raises TooManyTries.
 
     Right and wrong codes do the same work and are padded to the same duration.
@@ -118,8 +126,11 @@ def check_code(code: str, key: bytes, kiosk_key: str, now: datetime | None = Non
             raise TooManyTries(kiosk_key)
         digest = hash_code(code, key)
         with write_transaction() as session:
-            found = session.execute(update(VisitorCode).where(VisitorCode.code_hash == digest)
-                                    .values(last_used_on=_day(moment))).rowcount  # type: ignore[attr-defined]
+            found = session.execute(
+                update(VisitorCode)
+                .where(VisitorCode.code_hash == digest)
+                .values(last_used_on=_day(moment))
+            ).rowcount  # type: ignore[attr-defined]
             if not found:
                 session.add(CodeAttempt(kiosk_key=kiosk_key, at=moment))
         return digest if found else None
@@ -135,8 +146,9 @@ def purge_codes(now: datetime | None = None) -> int:
     with write_transaction() as session:
         if is_sqlite():
             session.execute(text("PRAGMA secure_delete=ON"))  # purges really delete (P6)
-        forgotten = session.execute(delete(VisitorCode).where(
-            VisitorCode.last_used_on < moment - CODE_RETENTION)).rowcount  # type: ignore[attr-defined]
+        forgotten = session.execute(
+            delete(VisitorCode).where(VisitorCode.last_used_on < moment - CODE_RETENTION)
+        ).rowcount  # type: ignore[attr-defined]
         session.execute(delete(CodeAttempt).where(CodeAttempt.at < moment - timedelta(days=1)))
     return int(forgotten or 0)
 
@@ -170,8 +182,11 @@ def read_form_token(secret_key: str, token: str, session_id: str) -> str:
         data = _serializer(secret_key).loads(token, max_age=FORM_TOKEN_MAX_AGE)
     except BadSignature as exc:
         raise BadFormToken from exc
-    if not isinstance(data, dict) or data.get("s") != session_id or not isinstance(
-            data.get("n"), str):
+    if (
+        not isinstance(data, dict)
+        or data.get("s") != session_id
+        or not isinstance(data.get("n"), str)
+    ):
         raise BadFormToken
     return str(data["n"])
 
@@ -187,7 +202,8 @@ def read_code_ref(secret_key: str, ref: str) -> str | None:
         return None
     try:
         value = _ClockSerializer(secret_key, salt="porchlight code ref").loads(
-            ref, max_age=FORM_TOKEN_MAX_AGE)
+            ref, max_age=FORM_TOKEN_MAX_AGE
+        )
     except BadSignature:
         return None
     return value if isinstance(value, str) else None
@@ -216,8 +232,9 @@ def kiosk_for_token(token: str | None) -> KioskDevice | None:
     """The active kiosk a cookie token belongs to, if any."""
     if not token or len(token) > 200:
         return None
-    device = db.session.scalar(select(KioskDevice).where(
-        KioskDevice.token_hash == _token_hash(token)))
+    device = db.session.scalar(
+        select(KioskDevice).where(KioskDevice.token_hash == _token_hash(token))
+    )
     if device is None or device.revoked_at is not None:
         return None
     return device
@@ -227,20 +244,26 @@ def touch_kiosk(device_id: int, now: datetime | None = None) -> None:
     """Note that a kiosk was seen (at most once a minute is enough for the list)."""
     moment = now or clock.utcnow()
     with write_transaction() as session:
-        session.execute(update(KioskDevice).where(KioskDevice.id == device_id)
-                        .values(last_seen_at=moment))
+        session.execute(
+            update(KioskDevice).where(KioskDevice.id == device_id).values(last_seen_at=moment)
+        )
 
 
 def revoke_kiosk(device_id: int) -> bool:
     """Stop a kiosk being one; returns False if it was unknown or revoked already."""
     with write_transaction() as session:
-        result = session.execute(update(KioskDevice).where(KioskDevice.id == device_id,
-                                                           KioskDevice.revoked_at.is_(None))
-                                 .values(revoked_at=clock.utcnow()))
+        result = session.execute(
+            update(KioskDevice)
+            .where(KioskDevice.id == device_id, KioskDevice.revoked_at.is_(None))
+            .values(revoked_at=clock.utcnow())
+        )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def list_kiosks() -> list[KioskDevice]:
     """Every kiosk, newest first."""
-    return list(db.session.scalars(select(KioskDevice).order_by(KioskDevice.enrolled_at.desc(),
-                                                                 KioskDevice.id.desc())))
+    return list(
+        db.session.scalars(
+            select(KioskDevice).order_by(KioskDevice.enrolled_at.desc(), KioskDevice.id.desc())
+        )
+    )

@@ -18,5 +18,6 @@ RETURN_AFTER_SECONDS = 8
 
 def signed_in_screen() -> Response:
     """Render the shared confirmation screen (page, or fragment for htmx)."""
-    return page_or_fragment("start/done.html", "start/_done.html",
-                            return_after=RETURN_AFTER_SECONDS)
+    return page_or_fragment(
+        "start/done.html", "start/_done.html", return_after=RETURN_AFTER_SECONDS
+    )

@@ -25,14 +25,18 @@ def test_login_names_are_case_insensitive(client: FlaskClient, staff: Staff) -> 
     assert staff.login(client, "ROSA").status_code == 302
 
 
-@pytest.mark.parametrize("username,password", [
-    ("rosa", "wrong password entirely"),
-    ("nobody", PASSWORD),
-    ("rosa", ""),
-    ("", PASSWORD),
-])
-def test_bad_login_is_refused_with_one_message(client: FlaskClient, staff: Staff,
-                                               username: str, password: str) -> None:
+@pytest.mark.parametrize(
+    "username,password",
+    [
+        ("rosa", "wrong password entirely"),
+        ("nobody", PASSWORD),
+        ("rosa", ""),
+        ("", PASSWORD),
+    ],
+)
+def test_bad_login_is_refused_with_one_message(
+    client: FlaskClient, staff: Staff, username: str, password: str
+) -> None:
     staff.create("rosa", "facilitator")
     response = staff.login(client, username, password)
     assert response.status_code in (400, 401)
@@ -41,8 +45,7 @@ def test_bad_login_is_refused_with_one_message(client: FlaskClient, staff: Staff
         assert "That username and password do not match." in response.get_data(as_text=True)
 
 
-def test_next_parameter_is_followed_only_within_the_site(client: FlaskClient,
-                                                         staff: Staff) -> None:
+def test_next_parameter_is_followed_only_within_the_site(client: FlaskClient, staff: Staff) -> None:
     staff.create("rosa", "admin")
     token = csrf_from(client.get("/staff/login").get_data(as_text=True))
     form = {"username": "rosa", "password": PASSWORD, "csrf_token": token}
@@ -66,8 +69,9 @@ def test_htmx_request_without_session_gets_hx_redirect(client: FlaskClient) -> N
     assert response.headers["HX-Redirect"] == "/staff/login"
 
 
-def test_cookie_replayed_after_logout_lands_on_login(app: Flask, client: FlaskClient,
-                                                     staff: Staff) -> None:
+def test_cookie_replayed_after_logout_lands_on_login(
+    app: Flask, client: FlaskClient, staff: Staff
+) -> None:
     staff.create("rosa", "admin")
     staff.login(client, "rosa")
     stolen = client.get_cookie("porchlight")
@@ -94,8 +98,7 @@ def test_session_id_rotates_at_login(app: Flask, client: FlaskClient, staff: Sta
         assert services.db.session.get(services.StaffSession, first_token) is None
 
 
-def test_six_wrong_passwords_throttle_that_account_only(client: FlaskClient,
-                                                        staff: Staff) -> None:
+def test_six_wrong_passwords_throttle_that_account_only(client: FlaskClient, staff: Staff) -> None:
     staff.create("rosa", "facilitator")
     staff.create("sam", "facilitator")
     for _ in range(5):
@@ -141,8 +144,7 @@ def test_absolute_timeout_after_12_hours(client: FlaskClient, staff: Staff) -> N
     assert client.get("/staff/").status_code == 302
 
 
-def test_polling_does_not_count_as_activity(app: Flask, client: FlaskClient,
-                                            staff: Staff) -> None:
+def test_polling_does_not_count_as_activity(app: Flask, client: FlaskClient, staff: Staff) -> None:
     from kiosk.auth.access import staff_required
     from kiosk.web import polling
 
@@ -160,26 +162,35 @@ def test_polling_does_not_count_as_activity(app: Flask, client: FlaskClient,
     assert client.get("/staff/").status_code == 302
 
 
-def test_disabling_an_account_ends_its_sessions(app: Flask, staff: Staff,
-                                                admin_client: FlaskClient) -> None:
+def test_disabling_an_account_ends_its_sessions(
+    app: Flask, staff: Staff, admin_client: FlaskClient
+) -> None:
     user_id = staff.create("rosa", "facilitator")
     rosa = app.test_client()
     staff.login(rosa, "rosa")
     assert rosa.get("/staff/").status_code == 200
-    post_form(admin_client, f"/staff/admin/users/{user_id}/active", {"active": "0"},
-              page="/staff/admin/users")
+    post_form(
+        admin_client,
+        f"/staff/admin/users/{user_id}/active",
+        {"active": "0"},
+        page="/staff/admin/users",
+    )
     assert rosa.get("/staff/").status_code == 302
     assert staff.login(app.test_client(), "rosa").status_code == 401
 
 
-def test_password_reset_ends_existing_sessions(app: Flask, staff: Staff,
-                                               admin_client: FlaskClient) -> None:
+def test_password_reset_ends_existing_sessions(
+    app: Flask, staff: Staff, admin_client: FlaskClient
+) -> None:
     user_id = staff.create("rosa", "facilitator")
     rosa = app.test_client()
     staff.login(rosa, "rosa")
     url = f"/staff/admin/users/{user_id}/password"
-    response = post_form(admin_client, url, {"password": "a brand new passphrase",
-                                             "confirm": "a brand new passphrase"})
+    response = post_form(
+        admin_client,
+        url,
+        {"password": "a brand new passphrase", "confirm": "a brand new passphrase"},
+    )
     assert response.status_code == 303
     assert rosa.get("/staff/").status_code == 302
     assert staff.login(app.test_client(), "rosa", "a brand new passphrase").status_code == 302

@@ -22,9 +22,15 @@ def test_setup_link_creates_first_admin_once(app: Flask, client: FlaskClient) ->
     page = client.get(url)
     assert page.status_code == 200
     assert "Create the first admin account" in page.get_data(as_text=True)
-    response = post_form(client, url, {"username": "coordinator",
-                                       "password": "our center opens at nine",
-                                       "confirm": "our center opens at nine"})
+    response = post_form(
+        client,
+        url,
+        {
+            "username": "coordinator",
+            "password": "our center opens at nine",
+            "confirm": "our center opens at nine",
+        },
+    )
     assert response.status_code == 302
     assert client.get("/staff/admin/users").status_code == 200
     # Single use: the link is gone for everyone, even a new browser.
@@ -47,17 +53,24 @@ def test_setup_link_is_useless_once_an_admin_exists(app: Flask, client: FlaskCli
     assert client.get(f"/staff/setup/{token}").status_code == 404
 
 
-@pytest.mark.parametrize("password,message", [
-    ("short one", "Use at least 12 characters."),
-    ("password1234", "That password is too common."),
-    ("aaaaaaaaaaaaaaaa", "That password is too common."),
-    ("coordinator-secret", "The password must not contain the username."),
-])
-def test_setup_refuses_weak_passwords(app: Flask, client: FlaskClient, password: str,
-                                      message: str) -> None:
+@pytest.mark.parametrize(
+    "password,message",
+    [
+        ("short one", "Use at least 12 characters."),
+        ("password1234", "That password is too common."),
+        ("aaaaaaaaaaaaaaaa", "That password is too common."),
+        ("coordinator-secret", "The password must not contain the username."),
+    ],
+)
+def test_setup_refuses_weak_passwords(
+    app: Flask, client: FlaskClient, password: str, message: str
+) -> None:
     token = _token(app)
-    response = post_form(client, f"/staff/setup/{token}", {
-        "username": "coordinator", "password": password, "confirm": password})
+    response = post_form(
+        client,
+        f"/staff/setup/{token}",
+        {"username": "coordinator", "password": password, "confirm": password},
+    )
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     with app.app_context():
@@ -66,8 +79,8 @@ def test_setup_refuses_weak_passwords(app: Flask, client: FlaskClient, password:
 
 def test_any_characters_are_allowed_in_passwords(app: Flask) -> None:
     with app.app_context():
-        user = services.create_user("ana", "facilitator", "ñandú 🦤 \"quotes\" <tags> ✓")
-        assert services.authenticate("ana", "ñandú 🦤 \"quotes\" <tags> ✓").id == user.id
+        user = services.create_user("ana", "facilitator", 'ñandú 🦤 "quotes" <tags> ✓')
+        assert services.authenticate("ana", 'ñandú 🦤 "quotes" <tags> ✓').id == user.id
 
 
 def test_passwords_are_stored_as_scrypt_hashes(app: Flask) -> None:
@@ -78,8 +91,10 @@ def test_passwords_are_stored_as_scrypt_hashes(app: Flask) -> None:
 
 
 def test_create_user_from_stdin(app: Flask, runner: FlaskCliRunner) -> None:
-    result = runner.invoke(args=["create-user", "Lee", "--role", "facilitator",
-                                 "--password-stdin"], input="a long enough password\n")
+    result = runner.invoke(
+        args=["create-user", "Lee", "--role", "facilitator", "--password-stdin"],
+        input="a long enough password\n",
+    )
     assert result.exit_code == 0, result.output
     assert "Created facilitator account lee." in result.output
     with app.app_context():
@@ -87,25 +102,43 @@ def test_create_user_from_stdin(app: Flask, runner: FlaskCliRunner) -> None:
 
 
 def test_create_user_prompts_for_password(app: Flask, runner: FlaskCliRunner) -> None:
-    result = runner.invoke(args=["create-user", "kim", "--role", "admin"],
-                           input="a long enough password\na long enough password\n")
+    result = runner.invoke(
+        args=["create-user", "kim", "--role", "admin"],
+        input="a long enough password\na long enough password\n",
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert services.admin_exists()
 
 
-@pytest.mark.parametrize("args,stdin,message", [
-    (["create-user", "lee", "--role", "facilitator", "--password-stdin"], "short\n",
-     "at least 12 characters"),
-    (["create-user", "lee", "--role", "facilitator", "--password-stdin"], "password1234\n",
-     "too common"),
-    (["create-user", "bad name!", "--role", "admin", "--password-stdin"],
-     "a long enough password\n", "Username"),
-    (["create-user", "lee", "--role", "owner", "--password-stdin"],
-     "a long enough password\n", "Invalid value"),
-])
-def test_create_user_refuses_bad_input(app: Flask, runner: FlaskCliRunner, args: list[str],
-                                       stdin: str, message: str) -> None:
+@pytest.mark.parametrize(
+    "args,stdin,message",
+    [
+        (
+            ["create-user", "lee", "--role", "facilitator", "--password-stdin"],
+            "short\n",
+            "at least 12 characters",
+        ),
+        (
+            ["create-user", "lee", "--role", "facilitator", "--password-stdin"],
+            "password1234\n",
+            "too common",
+        ),
+        (
+            ["create-user", "bad name!", "--role", "admin", "--password-stdin"],
+            "a long enough password\n",
+            "Username",
+        ),
+        (
+            ["create-user", "lee", "--role", "owner", "--password-stdin"],
+            "a long enough password\n",
+            "Invalid value",
+        ),
+    ],
+)
+def test_create_user_refuses_bad_input(
+    app: Flask, runner: FlaskCliRunner, args: list[str], stdin: str, message: str
+) -> None:
     result = runner.invoke(args=args, input=stdin)
     assert result.exit_code != 0
     assert message in result.output

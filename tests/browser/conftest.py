@@ -22,9 +22,15 @@ TABLET_LANDSCAPE = {"width": 1280, "height": 800}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # The flags keep Chromium from reaching out to Google on a machine with no network.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
 ]
 
 
@@ -50,8 +56,9 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                              args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -70,11 +77,13 @@ class PageWatch:
         assert self.console_errors == [], f"console errors: {self.console_errors}"
 
 
-def new_page(browser: Any, base_url: str, viewport: dict[str, int] | None = None
-             ) -> tuple[Any, Any, PageWatch]:
+def new_page(
+    browser: Any, base_url: str, viewport: dict[str, int] | None = None
+) -> tuple[Any, Any, PageWatch]:
     """A fresh context and page that record errors and block every other host."""
-    context = browser.new_context(viewport=viewport or TABLET_PORTRAIT, base_url=base_url,
-                                  has_touch=True, locale="en-US")
+    context = browser.new_context(
+        viewport=viewport or TABLET_PORTRAIT, base_url=base_url, has_touch=True, locale="en-US"
+    )
     watch = PageWatch(origin=base_url)
     own = urlsplit(base_url).netloc
 
@@ -112,10 +121,13 @@ def assert_accessible(page: Any) -> None:
     """Run axe-core on the page: no WCAG 2.2 A/AA violations."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
-                                       "resultTypes": ["violations"]})
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+    )
     assert results.violations_count == 0, (
-        f"axe violations on {page.url}:\n{results.generate_report()}")
+        f"axe violations on {page.url}:\n{results.generate_report()}"
+    )
 
 
 def log_in(page: Any, username: str, password: str) -> None:

@@ -47,6 +47,7 @@ def _plan_screens(page: Any) -> list[Callable[[], None]]:
                 page.get_by_role("button", name="Next").click()
                 # Wait for each swap: a click on a button being replaced can be lost.
                 page.get_by_text(f"Step {step} of 6").wait_for()
+
         return go
 
     def review() -> None:
@@ -62,8 +63,9 @@ def _plan_screens(page: Any) -> list[Callable[[], None]]:
     return [to_step(n) for n in range(1, 7)] + [review, qr]
 
 
-def test_get_help_now_is_one_tap_from_every_kiosk_screen(browser: Any,
-                                                         live_server: LiveServer) -> None:
+def test_get_help_now_is_one_tap_from_every_kiosk_screen(
+    browser: Any, live_server: LiveServer
+) -> None:
     context, page, watch = new_page(browser, live_server.url)
     pages = _kiosk_pages(live_server)
     assert {"/", "/help", "/quiet-word", "/plan"} <= set(pages)
@@ -83,7 +85,8 @@ def test_get_help_now_is_one_tap_from_every_kiosk_screen(browser: Any,
 
 
 def test_quiet_word_reaches_the_facilitator_within_five_seconds(
-        browser: Any, live_server: LiveServer) -> None:
+    browser: Any, live_server: LiveServer
+) -> None:
     make_live_staff(live_server.app)("fac", "facilitator")
     staff_context, staff_page, staff_watch = new_page(browser, live_server.url)
     log_in(staff_page, "fac", PASSWORD)
@@ -104,8 +107,9 @@ def test_quiet_word_reaches_the_facilitator_within_five_seconds(
     assert time.monotonic() - sent_at < 5
     assert staff_page.get_by_role("button", name="Acknowledge").is_visible()
     # The alert did not take the facilitator's focus.
-    assert staff_page.evaluate("document.activeElement === document.body "
-                               "|| document.activeElement.id === 'main'")
+    assert staff_page.evaluate(
+        "document.activeElement === document.body || document.activeElement.id === 'main'"
+    )
 
     # The kiosk shows exactly the ordinary sign-in screen.
     shown = kiosk.inner_html("#flow")
@@ -114,8 +118,11 @@ def test_quiet_word_reaches_the_facilitator_within_five_seconds(
     inner = re.search(r'<section class="done" id="flow"[^>]*>(.*)</section>', ordinary, re.DOTALL)
     assert inner is not None
     # Let the browser serialize the ordinary fragment too, so both are written the same way.
-    ordinary_dom = kiosk.evaluate("html => { const t = document.createElement('template'); "
-                                  "t.innerHTML = html; return t.innerHTML; }", inner.group(1))
+    ordinary_dom = kiosk.evaluate(
+        "html => { const t = document.createElement('template'); "
+        "t.innerHTML = html; return t.innerHTML; }",
+        inner.group(1),
+    )
     assert _squash(shown) == _squash(ordinary_dom)
     assert abs(len(shown) - len(inner.group(1))) <= 0.05 * len(inner.group(1))
     main_text = kiosk.inner_text("main").lower()
@@ -153,11 +160,13 @@ def _fill_plan(page: Any) -> None:
     page.get_by_role("button", name="Print").wait_for()
 
 
-def test_a_plan_is_printed_and_leaves_nothing_behind(browser: Any, live_server: LiveServer,
-                                                     caplog: Any) -> None:
+def test_a_plan_is_printed_and_leaves_nothing_behind(
+    browser: Any, live_server: LiveServer, caplog: Any
+) -> None:
     app: Flask = live_server.app
-    app.config["KIOSK"] = app.config["KIOSK"].with_overrides(idle_reset_seconds=8,
-                                                             idle_prompt_seconds=2)
+    app.config["KIOSK"] = app.config["KIOSK"].with_overrides(
+        idle_reset_seconds=8, idle_prompt_seconds=2
+    )
     with app.app_context():
         from kiosk.help import services
 
@@ -166,8 +175,9 @@ def test_a_plan_is_printed_and_leaves_nothing_behind(browser: Any, live_server: 
     before = snapshot(app)
     context, page, watch = new_page(browser, live_server.url)
     # Record window.print() instead of opening the print dialog.
-    page.add_init_script("window.__printed = 0; "
-                         "window.print = function () { window.__printed++; };")
+    page.add_init_script(
+        "window.__printed = 0; window.print = function () { window.__printed++; };"
+    )
     _fill_plan(page)
     assert page.get_by_text(f"{SECRET} signs").is_visible()
     page.get_by_role("button", name="Print").click()
@@ -223,11 +233,14 @@ def test_quick_exit_by_touch_and_by_keyboard(browser: Any, live_server: LiveServ
 
 
 def test_alert_sound_is_off_by_default_and_plays_for_new_requests_once_on(
-        browser: Any, live_server: LiveServer) -> None:
+    browser: Any, live_server: LiveServer
+) -> None:
     make_live_staff(live_server.app)("sound", "facilitator")
     context, page, watch = new_page(browser, live_server.url)
-    page.add_init_script("window.__chimes = 0; HTMLMediaElement.prototype.play = function () "
-                         "{ window.__chimes++; return Promise.resolve(); };")
+    page.add_init_script(
+        "window.__chimes = 0; HTMLMediaElement.prototype.play = function () "
+        "{ window.__chimes++; return Promise.resolve(); };"
+    )
     log_in(page, "sound", PASSWORD)
     toggle = page.get_by_role("button", name="Alert sound")
     assert toggle.get_attribute("aria-pressed") == "false"

@@ -27,10 +27,12 @@ MEASURE = """() => {
 }"""
 
 
-@pytest.mark.parametrize("viewport", [TABLET_PORTRAIT, TABLET_LANDSCAPE],
-                         ids=["portrait", "landscape"])
-def test_kiosk_targets_text_and_fit(browser: Any, live_server: LiveServer,
-                                    viewport: dict[str, int]) -> None:
+@pytest.mark.parametrize(
+    "viewport", [TABLET_PORTRAIT, TABLET_LANDSCAPE], ids=["portrait", "landscape"]
+)
+def test_kiosk_targets_text_and_fit(
+    browser: Any, live_server: LiveServer, viewport: dict[str, int]
+) -> None:
     context, page, watch = new_page(browser, live_server.url, viewport)
     page.goto("/")
     facts = page.evaluate(MEASURE)
@@ -41,8 +43,9 @@ def test_kiosk_targets_text_and_fit(browser: Any, live_server: LiveServer,
     watch.assert_clean()
 
 
-def test_no_htmx_history_snapshot_and_nothing_in_storage(browser: Any,
-                                                         live_server: LiveServer) -> None:
+def test_no_htmx_history_snapshot_and_nothing_in_storage(
+    browser: Any, live_server: LiveServer
+) -> None:
     context, page, watch = new_page(browser, live_server.url)
     page.goto("/")
     page.get_by_role("button", name="Español").click()

@@ -41,8 +41,9 @@ def test_find_counseling_by_typing_therap(browser: Any, live_server: LiveServer)
     names = results.all_inner_texts()
     assert "Riverton Community Counseling" in names
     # Crisis resources come first, before every other listing.
-    crisis_flags = [item.locator(".badge-crisis").count() > 0
-                    for item in page.locator("#results .result").all()]
+    crisis_flags = [
+        item.locator(".badge-crisis").count() > 0 for item in page.locator("#results .result").all()
+    ]
     assert crisis_flags[0] is True
     assert crisis_flags == sorted(crisis_flags, reverse=True)
     assert_accessible(page)
@@ -93,7 +94,10 @@ def test_browse_tile_and_open_now_filter(browser: Any, live_server: LiveServer) 
     page.get_by_role("button", name="Food Pantry").click()
     page.locator("#results .result-name").first.wait_for()
     assert set(page.locator("#results .result-name").all_inner_texts()) == {
-        "Eastside Food Pantry", "Westside Food Pantry", "Temple Street Food Pantry"}
+        "Eastside Food Pantry",
+        "Westside Food Pantry",
+        "Temple Street Food Pantry",
+    }
     page.get_by_label("Free").check()
     page.wait_for_timeout(400)
     assert page.locator("#results .result").count() == 3

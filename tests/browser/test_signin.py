@@ -26,10 +26,10 @@ def _session(live_server: LiveServer, **kwargs: Any) -> str:
         return make_session(**kwargs).id
 
 
-def test_anonymous_sign_in_takes_at_most_four_taps(browser: Any,
-                                                   live_server: LiveServer) -> None:
-    group_id = _session(live_server, title="Tuesday circle",
-                        agreement="What is said here stays here.")
+def test_anonymous_sign_in_takes_at_most_four_taps(browser: Any, live_server: LiveServer) -> None:
+    group_id = _session(
+        live_server, title="Tuesday circle", agreement="What is said here stays here."
+    )
     context, page, watch = new_page(browser, live_server.url)
     page.goto("/")
     taps = 0
@@ -40,8 +40,9 @@ def test_anonymous_sign_in_takes_at_most_four_taps(browser: Any,
         taps += 1
 
     tap("Tuesday circle")
-    expect(page.get_by_role("heading", name="What should the facilitator call you?")
-           ).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="What should the facilitator call you?")
+    ).to_be_visible()
     assert_accessible(page)
     tap("Skip")
     expect(page.get_by_role("heading", name="Is this your first time here?")).to_be_visible()
@@ -65,7 +66,8 @@ def _pdf_text(pdf: bytes) -> str:
 
 
 def test_two_tablets_roster_within_five_seconds_and_printed_sheet(
-        browser: Any, live_server: LiveServer) -> None:
+    browser: Any, live_server: LiveServer
+) -> None:
     group_id = _session(live_server, title="Evening circle")
     with live_server.app.app_context():
         from kiosk.auth import services as auth_services
@@ -115,8 +117,9 @@ def test_two_tablets_roster_within_five_seconds_and_printed_sheet(
     for expected in ("Evening circle", "Bea", "Guest 1", "Total", "Confidential"):
         assert expected in text, expected
     assert re.search(r"Total\s*2", text) and re.search(r"First time\s*1", text)
-    assert code not in text and not any(word in text.split() for word in code.split("-")
-                                        if len(word) > 3)
+    assert code not in text and not any(
+        word in text.split() for word in code.split("-") if len(word) > 3
+    )
     a4 = _pdf_text(console.pdf(format="A4"))
     assert "Bea" in a4
 
@@ -135,8 +138,9 @@ def _cookie_payload(value: str) -> str:
 
 def test_alice_leaves_no_trace_after_idle_reset(browser: Any, live_server: LiveServer) -> None:
     app = live_server.app
-    app.config["KIOSK"] = app.config["KIOSK"].with_overrides(idle_reset_seconds=6,
-                                                             idle_prompt_seconds=2)
+    app.config["KIOSK"] = app.config["KIOSK"].with_overrides(
+        idle_reset_seconds=6, idle_prompt_seconds=2
+    )
     _session(live_server, title="Morning circle")
     context, page, watch = new_page(browser, live_server.url)
     page.goto("/")
@@ -162,7 +166,8 @@ def test_alice_leaves_no_trace_after_idle_reset(browser: Any, live_server: LiveS
     page.goto("/")
     storage = page.evaluate(
         "() => JSON.stringify({local: Object.assign({}, localStorage),"
-        " session: Object.assign({}, sessionStorage), cookie: document.cookie})")
+        " session: Object.assign({}, sessionStorage), cookie: document.cookie})"
+    )
     assert "Alice" not in storage
     stored = json.loads(storage)
     assert stored["local"] == {}
@@ -178,7 +183,8 @@ def test_alice_leaves_no_trace_after_idle_reset(browser: Any, live_server: LiveS
 
 
 def test_long_sheet_repeats_its_header_row_on_every_printed_page(
-        browser: Any, live_server: LiveServer) -> None:
+    browser: Any, live_server: LiveServer
+) -> None:
     group_id = _session(live_server, title="Big circle")
     with live_server.app.app_context():
         services.add_tally(group_id, 70)

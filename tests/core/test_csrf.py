@@ -43,8 +43,11 @@ def test_token_in_htmx_header_is_accepted(client: FlaskClient) -> None:
     html = client.get("/").get_data(as_text=True)
     assert '"X-CSRFToken": "' in html  # htmx sends it from <body hx-headers>
     token = csrf_from(html)
-    response = client.post("/language", data={"lang": "es", "next": "/"},
-                           headers={"X-CSRFToken": token, "HX-Request": "true"})
+    response = client.post(
+        "/language",
+        data={"lang": "es", "next": "/"},
+        headers={"X-CSRFToken": token, "HX-Request": "true"},
+    )
     assert response.status_code == 303
     assert 'lang="es"' in client.get("/").get_data(as_text=True)
 
@@ -58,8 +61,7 @@ def test_kiosk_page_left_open_12_hours_still_works(app: Flask, client: FlaskClie
     try:
         # Flask-WTF reads time.time() for token age; move it as a real night would.
         time.time = lambda: real() + 12 * 3600 + 60  # type: ignore[assignment]
-        response = client.post("/language", data={"lang": "es", "next": "/",
-                                                   "csrf_token": token})
+        response = client.post("/language", data={"lang": "es", "next": "/", "csrf_token": token})
     finally:
         time.time = real  # type: ignore[assignment]
     assert response.status_code == 303

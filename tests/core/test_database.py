@@ -74,8 +74,7 @@ def test_concurrent_read_then_write_loses_nothing(app: Flask) -> None:
                 try:
                     with write_transaction() as session:
                         current = session.execute(text("SELECT n FROM counter")).scalar_one()
-                        session.execute(text("UPDATE counter SET n = :n"),
-                                        {"n": int(current) + 1})
+                        session.execute(text("UPDATE counter SET n = :n"), {"n": int(current) + 1})
                 except (OperationalError, RuntimeError) as exc:
                     errors.append(exc)
             db.session.remove()

@@ -67,8 +67,10 @@ def _check(client: FlaskClient, case: Case, role: str, values: dict[str, Any]) -
         ok = response.status_code == expected
     if ok:
         return None
-    return (f"{role} {case.method} {path}: expected {expected}, got {response.status_code} "
-            f"{response.headers.get('Location', '')}")
+    return (
+        f"{role} {case.method} {path}: expected {expected}, got {response.status_code} "
+        f"{response.headers.get('Location', '')}"
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -81,6 +83,10 @@ def test_role_matrix(role: str, app: Flask, staff: Staff) -> None:
     client = _client_for(role, app, staff)
     # Logging out ends the client's session, so it goes last.
     ordered = sorted(routes.items(), key=lambda item: item[0] == "auth.logout")
-    failures = [failure for _endpoint, cases in ordered for case in cases
-                if (failure := _check(client, case, role, values))]
+    failures = [
+        failure
+        for _endpoint, cases in ordered
+        for case in cases
+        if (failure := _check(client, case, role, values))
+    ]
     assert failures == [], "\n".join(failures)

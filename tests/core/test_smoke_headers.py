@@ -16,16 +16,21 @@ EXPECTED_HEADERS = {
 }
 
 
-@pytest.mark.parametrize("path", ["/", "/staff/login", "/healthz", "/no-such-page",
-                                  "/static/css/base.css"])
+@pytest.mark.parametrize(
+    "path", ["/", "/staff/login", "/healthz", "/no-such-page", "/static/css/base.css"]
+)
 def test_every_response_carries_security_headers(client: FlaskClient, path: str) -> None:
     response = client.get(path)
     for name, value in EXPECTED_HEADERS.items():
         assert response.headers[name] == value
     csp = response.headers["Content-Security-Policy"]
     assert csp == CONTENT_SECURITY_POLICY
-    for directive in ("default-src 'self'", "object-src 'none'", "base-uri 'none'",
-                      "frame-ancestors 'none'"):
+    for directive in (
+        "default-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ):
         assert directive in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert "Server" not in response.headers
@@ -64,7 +69,8 @@ def test_request_too_large_gets_friendly_413(client: FlaskClient) -> None:
 
 
 def test_unexpected_error_is_a_friendly_500_without_traceback(
-        app: Flask, client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
+    app: Flask, client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
     from flask import request
 
     @app.route("/boom")
@@ -87,8 +93,9 @@ def test_healthz_ok(client: FlaskClient) -> None:
     assert response.json == {"status": "ok", "version": "0.1.0", "database": "ok"}
 
 
-def test_healthz_503_when_database_unreachable(client: FlaskClient,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_healthz_503_when_database_unreachable(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from kiosk.extensions import db
 
     def broken(*_args: object, **_kwargs: object) -> None:

@@ -39,8 +39,9 @@ def test_environment_overrides(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     assert settings.resolved_database_url() == "postgresql+psycopg://u:p@db/porchlight"
 
 
-@pytest.mark.parametrize("name,value", [("KIOSK_PORT", "eighty"), ("KIOSK_PORT", "0"),
-                                        ("KIOSK_THREADS", "-1")])
+@pytest.mark.parametrize(
+    "name,value", [("KIOSK_PORT", "eighty"), ("KIOSK_PORT", "0"), ("KIOSK_THREADS", "-1")]
+)
 def test_bad_settings_are_named(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=name):
@@ -70,12 +71,23 @@ def _read_line(process: subprocess.Popen[str], needle: str, timeout: float = 60)
 
 def test_wsgi_migrates_prints_setup_link_and_serves(tmp_path: Path) -> None:
     port = free_port()
-    env = {**os.environ, "KIOSK_DATA_DIR": str(tmp_path), "KIOSK_PORT": str(port),
-           "KIOSK_HOST": "127.0.0.1", "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "KIOSK_DATA_DIR": str(tmp_path),
+        "KIOSK_PORT": str(port),
+        "KIOSK_HOST": "127.0.0.1",
+        "PYTHONUNBUFFERED": "1",
+    }
     if TEST_DATABASE_URL:
         env["KIOSK_DATABASE_URL"] = TEST_DATABASE_URL
-    process = subprocess.Popen([sys.executable, "wsgi.py"], cwd=ROOT, env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "wsgi.py"],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         line = _read_line(process, "First run:")
         link = line.split(" at ", 1)[1].split(" ")[0]

@@ -13,15 +13,22 @@ from flask.testing import FlaskClient
 from kiosk import ROOT, translation_dirs
 
 METHOD_MAP = [("**.py", "python"), ("**.html", "jinja2")]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-            "lazy_ngettext": (1, 2)}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    "lazy_ngettext": (1, 2),
+}
 
 
 def _extracted() -> set[str]:
     ids: set[str] = set()
     for folder in ("kiosk", "templates"):
         for _file, _line, message, _comments, _context in extract_from_dir(
-                ROOT / folder, METHOD_MAP, keywords=KEYWORDS):
+            ROOT / folder, METHOD_MAP, keywords=KEYWORDS
+        ):
             ids.add(message if isinstance(message, str) else message[0])
     return ids
 
@@ -52,6 +59,7 @@ def test_every_string_has_a_spanish_translation() -> None:
 def test_compiled_catalog_matches_its_source(po: Path) -> None:
     mo = po.with_suffix(".mo")
     assert mo.exists(), f"{mo} missing: run python tools/i18n.py compile"
+
     def key(value: object) -> object:
         # Plural entries come back as lists from one reader and tuples from the other.
         return tuple(value) if isinstance(value, list | tuple) else value
@@ -68,8 +76,9 @@ def test_pages_switch_to_spanish(client: FlaskClient) -> None:
     assert "Welcome" in page and 'lang="en"' in page
     from tests.conftest import csrf_from
 
-    response = client.post("/language", data={"lang": "es", "next": "/",
-                                              "csrf_token": csrf_from(page)})
+    response = client.post(
+        "/language", data={"lang": "es", "next": "/", "csrf_token": csrf_from(page)}
+    )
     assert response.status_code == 303
     spanish = client.get("/").get_data(as_text=True)
     assert 'lang="es"' in spanish
@@ -82,8 +91,9 @@ def test_language_switch_refuses_unknown_language_and_foreign_redirect(client: F
 
     token = csrf_from(client.get("/").get_data(as_text=True))
     assert client.post("/language", data={"lang": "xx", "csrf_token": token}).status_code == 400
-    response = client.post("/language", data={"lang": "es", "next": "//evil.example/",
-                                              "csrf_token": token})
+    response = client.post(
+        "/language", data={"lang": "es", "next": "//evil.example/", "csrf_token": token}
+    )
     assert response.headers["Location"] == "/"
 
 

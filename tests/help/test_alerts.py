@@ -23,15 +23,19 @@ HX = {"HX-Request": "true"}
 def _quiet(app: Flask, find_me: str = "blue jacket") -> int:
     with app.app_context():
         services.send_quiet_word("now", find_me)
-        return int(db.session.scalars(select(QuietWordRequest.id)
-                                      .order_by(QuietWordRequest.id.desc())).first() or 0)
+        return int(
+            db.session.scalars(
+                select(QuietWordRequest.id).order_by(QuietWordRequest.id.desc())
+            ).first()
+            or 0
+        )
 
 
 def test_every_staff_page_polls_the_alert_region(facilitator_client: FlaskClient) -> None:
     page = facilitator_client.get("/staff/").get_data(as_text=True)
     assert 'hx-get="/staff/help/alerts?v=' in page and 'hx-trigger="every 3s"' in page
     assert 'role="status" aria-live="polite"' in page
-    assert "autofocus" not in page[page.index('id="help-alerts-live"'):][:400]
+    assert "autofocus" not in page[page.index('id="help-alerts-live"') :][:400]
 
 
 def test_the_login_page_does_not_poll(client: FlaskClient) -> None:
@@ -39,8 +43,9 @@ def test_the_login_page_does_not_poll(client: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "fragment"])
-def test_a_new_quiet_word_shows_in_the_poll(facilitator_client: FlaskClient, app: Flask,
-                                            headers: dict[str, str]) -> None:
+def test_a_new_quiet_word_shows_in_the_poll(
+    facilitator_client: FlaskClient, app: Flask, headers: dict[str, str]
+) -> None:
     _quiet(app)
     response = facilitator_client.get("/staff/help/alerts", headers=headers)
     body = response.get_data(as_text=True)
@@ -112,7 +117,8 @@ def test_two_simultaneous_acknowledgements_exactly_one_wins(app: Flask) -> None:
 
 
 def test_unacknowledged_request_escalates_after_the_configured_minutes(
-        facilitator_client: FlaskClient, app: Flask) -> None:
+    facilitator_client: FlaskClient, app: Flask
+) -> None:
     with app.app_context():
         center.save({"help.escalate_minutes": "5", "help.on_call_number": "555-0142"}, "admin")
     _quiet(app)
@@ -139,8 +145,12 @@ def test_default_escalation_is_three_minutes_and_acknowledging_stops_it(app: Fla
 def test_resolve_with_an_outcome_code(facilitator_client: FlaskClient, app: Flask) -> None:
     request_id = _quiet(app)
     clock.advance(90)
-    response = post_form(facilitator_client, f"/staff/help/alerts/quiet/{request_id}/resolve",
-                         {"outcome": "spoke_privately"}, page="/staff/help/")
+    response = post_form(
+        facilitator_client,
+        f"/staff/help/alerts/quiet/{request_id}/resolve",
+        {"outcome": "spoke_privately"},
+        page="/staff/help/",
+    )
     assert response.status_code == 303
     with app.app_context():
         row = db.session.get(QuietWordRequest, request_id)
@@ -153,22 +163,30 @@ def test_resolve_with_an_outcome_code(facilitator_client: FlaskClient, app: Flas
 
 
 @pytest.mark.parametrize("outcome", ["", "gave advice", "spoke_privately; drop table"])
-def test_resolve_refuses_unknown_outcomes(facilitator_client: FlaskClient, app: Flask,
-                                          outcome: str) -> None:
+def test_resolve_refuses_unknown_outcomes(
+    facilitator_client: FlaskClient, app: Flask, outcome: str
+) -> None:
     request_id = _quiet(app)
-    response = post_form(facilitator_client, f"/staff/help/alerts/quiet/{request_id}/resolve",
-                         {"outcome": outcome}, page="/staff/help/")
+    response = post_form(
+        facilitator_client,
+        f"/staff/help/alerts/quiet/{request_id}/resolve",
+        {"outcome": outcome},
+        page="/staff/help/",
+    )
     assert response.status_code == 303
     assert "Choose an outcome." in facilitator_client.get("/staff/help/").get_data(as_text=True)
     with app.app_context():
         assert db.session.get(QuietWordRequest, request_id).resolved_at is None
 
 
-@pytest.mark.parametrize(("url", "status"), [
-    ("/staff/help/alerts/quiet/999/acknowledge", 404),
-    ("/staff/help/alerts/nope/1/acknowledge", 404),
-    ("/staff/help/alerts/quiet/999/resolve", 404),
-])
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/staff/help/alerts/quiet/999/acknowledge", 404),
+        ("/staff/help/alerts/nope/1/acknowledge", 404),
+        ("/staff/help/alerts/quiet/999/resolve", 404),
+    ],
+)
 def test_unknown_requests_are_404(facilitator_client: FlaskClient, url: str, status: int) -> None:
     response = post_form(facilitator_client, url, {"outcome": "other"}, page="/staff/help/")
     assert response.status_code == status
@@ -177,16 +195,22 @@ def test_unknown_requests_are_404(facilitator_client: FlaskClient, url: str, sta
 def test_resolving_twice_is_refused(facilitator_client: FlaskClient, app: Flask) -> None:
     request_id = _quiet(app)
     url = f"/staff/help/alerts/quiet/{request_id}/resolve"
-    assert post_form(facilitator_client, url, {"outcome": "other"},
-                     page="/staff/help/").status_code == 303
-    assert post_form(facilitator_client, url, {"outcome": "other"},
-                     page="/staff/help/").status_code == 404
+    assert (
+        post_form(facilitator_client, url, {"outcome": "other"}, page="/staff/help/").status_code
+        == 303
+    )
+    assert (
+        post_form(facilitator_client, url, {"outcome": "other"}, page="/staff/help/").status_code
+        == 404
+    )
 
 
-def test_a_facilitator_raises_professional_help(facilitator_client: FlaskClient, app: Flask,
-                                                staff: Staff) -> None:
-    response = post_form(facilitator_client, "/staff/help/professional",
-                         {"room": "Room 2", "help_type": "clinician"})
+def test_a_facilitator_raises_professional_help(
+    facilitator_client: FlaskClient, app: Flask, staff: Staff
+) -> None:
+    response = post_form(
+        facilitator_client, "/staff/help/professional", {"room": "Room 2", "help_type": "clinician"}
+    )
     assert response.status_code == 303
     other = staff.client_for("admin", "coordinator")
     body = other.get("/staff/help/alerts", headers=HX).get_data(as_text=True)
@@ -197,12 +221,19 @@ def test_a_facilitator_raises_professional_help(facilitator_client: FlaskClient,
         assert (flag.help_type, flag.group_session_id) == ("clinician", None)
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({"room": "x" * 61, "help_type": "clinician"}, "Field cannot be longer than 60 characters."),
-    ({"room": "2", "help_type": "exorcist"}, "Not a valid choice"),
-])
-def test_bad_professional_help_input(facilitator_client: FlaskClient, app: Flask,
-                                     data: dict[str, str], message: str) -> None:
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"room": "x" * 61, "help_type": "clinician"},
+            "Field cannot be longer than 60 characters.",
+        ),
+        ({"room": "2", "help_type": "exorcist"}, "Not a valid choice"),
+    ],
+)
+def test_bad_professional_help_input(
+    facilitator_client: FlaskClient, app: Flask, data: dict[str, str], message: str
+) -> None:
     response = post_form(facilitator_client, "/staff/help/professional", data)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
@@ -220,7 +251,8 @@ def test_polling_does_not_keep_a_staff_session_alive(app: Flask, staff: Staff) -
 
 
 def test_the_console_can_link_professional_help_to_its_session(
-        facilitator_client: FlaskClient, app: Flask) -> None:
+    facilitator_client: FlaskClient, app: Flask
+) -> None:
     from tests.sessions.helpers import make_session
 
     with app.app_context():
@@ -231,9 +263,12 @@ def test_the_console_can_link_professional_help_to_its_session(
     url = url.replace("&amp;", "&")
     page = facilitator_client.get(url).get_data(as_text=True)
     assert 'value="Room 2"' in page and f'value="{group_id}"' in page
-    response = post_form(facilitator_client, "/staff/help/professional",
-                         {"room": "Room 2", "help_type": "crisis_team",
-                          "group_session_id": group_id}, page=url)
+    response = post_form(
+        facilitator_client,
+        "/staff/help/professional",
+        {"room": "Room 2", "help_type": "crisis_team", "group_session_id": group_id},
+        page=url,
+    )
     assert response.status_code == 303
     with app.app_context():
         flag = db.session.scalars(select(ProfessionalHelpRequest)).one()
@@ -241,10 +276,14 @@ def test_the_console_can_link_professional_help_to_its_session(
 
 
 @pytest.mark.parametrize("session", ["0", "-3", "abc", "x" * 25])
-def test_a_bad_session_id_is_refused(facilitator_client: FlaskClient, app: Flask,
-                                     session: str) -> None:
-    response = post_form(facilitator_client, "/staff/help/professional",
-                         {"help_type": "other", "group_session_id": session})
+def test_a_bad_session_id_is_refused(
+    facilitator_client: FlaskClient, app: Flask, session: str
+) -> None:
+    response = post_form(
+        facilitator_client,
+        "/staff/help/professional",
+        {"help_type": "other", "group_session_id": session},
+    )
     assert response.status_code == 400
     assert "That group session is not valid." in response.get_data(as_text=True)
     with app.app_context():

@@ -20,7 +20,8 @@ from tests.conftest import post_form
 
 @pytest.mark.parametrize("country", sorted(COUNTRIES))
 def test_every_country_is_seeded_on_first_use_with_the_emergency_number_first(
-        app_ctx: Flask, country: str) -> None:
+    app_ctx: Flask, country: str
+) -> None:
     lines = services.lines_for(country)
     assert len(lines) == len(SEEDS[country]) >= 2
     assert lines[0].is_emergency
@@ -55,9 +56,11 @@ def test_a_line_goes_stale_six_months_after_it_was_verified(app_ctx: Flask) -> N
 def test_dial_uris() -> None:
     assert services.dial_uri(CrisisLine(number="116 123", how="call")) == "tel:116123"
     assert services.dial_uri(CrisisLine(number="85258", how="text", text_keyword="SHOUT")) == (
-        "sms:85258?body=SHOUT")
+        "sms:85258?body=SHOUT"
+    )
     assert services.dial_uri(CrisisLine(number="https://x.example/chat", how="chat")) == (
-        "https://x.example/chat")
+        "https://x.example/chat"
+    )
     assert services.dial_uri(CrisisLine(number="ask at desk", how="call")) is None
 
 
@@ -66,8 +69,9 @@ def test_admin_sees_the_flags_and_verifies_a_line(admin_client: FlaskClient, app
     assert "Verify locally" in page and "988 Suicide" in page
     with app.app_context():
         line_id = services.lines_for("US")[1].id
-    response = post_form(admin_client, f"/staff/help/lines/{line_id}/verify",
-                         page="/staff/help/lines")
+    response = post_form(
+        admin_client, f"/staff/help/lines/{line_id}/verify", page="/staff/help/lines"
+    )
     assert response.status_code == 303
     with app.app_context():
         line = services.get_line(line_id)
@@ -75,23 +79,33 @@ def test_admin_sees_the_flags_and_verifies_a_line(admin_client: FlaskClient, app
 
 
 def _line_data(**changes: str) -> dict[str, str]:
-    data = {"country": "US", "name": "Warm line", "how": "call", "number": "555 0100",
-            "text_keyword": "", "hours": "6pm-10pm", "languages": "English", "notes": "",
-            "sort_order": "50"}
+    data = {
+        "country": "US",
+        "name": "Warm line",
+        "how": "call",
+        "number": "555 0100",
+        "text_keyword": "",
+        "hours": "6pm-10pm",
+        "languages": "English",
+        "notes": "",
+        "sort_order": "50",
+    }
     data.update(changes)
     return data
 
 
 def test_admin_adds_and_edits_a_line_and_editing_the_number_clears_verification(
-        admin_client: FlaskClient, app: Flask) -> None:
+    admin_client: FlaskClient, app: Flask
+) -> None:
     response = post_form(admin_client, "/staff/help/lines/new", _line_data())
     assert response.status_code == 303
     with app.app_context():
         line = db.session.scalars(select(CrisisLine).where(CrisisLine.name == "Warm line")).one()
         services.verify_line(line.id, "admin")
         line_id = line.id
-    response = post_form(admin_client, f"/staff/help/lines/{line_id}",
-                         _line_data(number="555 0199"))
+    response = post_form(
+        admin_client, f"/staff/help/lines/{line_id}", _line_data(number="555 0199")
+    )
     assert response.status_code == 303
     with app.app_context():
         line = services.get_line(line_id)
@@ -99,19 +113,23 @@ def test_admin_adds_and_edits_a_line_and_editing_the_number_clears_verification(
     assert "555 0199" in admin_client.get("/help").get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("changes", "message"), [
-    ({"name": ""}, "This field is required."),
-    ({"number": ""}, "This field is required."),
-    ({"number": "call the desk"}, "Enter a phone number."),
-    ({"how": "chat", "number": "988"}, "For chat, enter the web address"),
-    ({"how": "fax"}, "Not a valid choice"),
-    ({"country": "FR"}, "Not a valid choice"),
-    ({"name": "x" * 121}, "Field cannot be longer than 120 characters."),
-    ({"sort_order": "-1"}, "Number must be between 0 and 1000."),
-    ({"sort_order": "many"}, "Not a valid integer value."),
-])
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"name": ""}, "This field is required."),
+        ({"number": ""}, "This field is required."),
+        ({"number": "call the desk"}, "Enter a phone number."),
+        ({"how": "chat", "number": "988"}, "For chat, enter the web address"),
+        ({"how": "fax"}, "Not a valid choice"),
+        ({"country": "FR"}, "Not a valid choice"),
+        ({"name": "x" * 121}, "Field cannot be longer than 120 characters."),
+        ({"sort_order": "-1"}, "Number must be between 0 and 1000."),
+        ({"sort_order": "many"}, "Not a valid integer value."),
+    ],
+)
 def test_bad_line_input_is_refused_with_a_message_and_nothing_stored(
-        admin_client: FlaskClient, app: Flask, changes: dict[str, str], message: str) -> None:
+    admin_client: FlaskClient, app: Flask, changes: dict[str, str], message: str
+) -> None:
     with app.app_context():
         before = db.session.scalar(select(func.count()).select_from(CrisisLine))
     response = post_form(admin_client, "/staff/help/lines/new", _line_data(**changes))
@@ -130,8 +148,9 @@ def test_the_country_setting_chooses_the_kiosk_lines(client: FlaskClient, app: F
 
 
 def test_the_country_setting_refuses_unknown_countries(admin_client: FlaskClient) -> None:
-    data: dict[str, Any] = {f"setting-{key}": str(setting.default)
-                            for key, setting in center.REGISTRY.items()}
+    data: dict[str, Any] = {
+        f"setting-{key}": str(setting.default) for key, setting in center.REGISTRY.items()
+    }
     data["setting-help.country"] = "FR"
     response = post_form(admin_client, "/staff/admin/settings", data)
     assert response.status_code == 400

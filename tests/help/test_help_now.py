@@ -13,7 +13,7 @@ from tests.help.conftest import snapshot
 
 def test_help_now_shows_the_emergency_number_first_and_qr_codes(client: FlaskClient) -> None:
     page = client.get("/help").get_data(as_text=True)
-    main = page[page.index("<main"):]
+    main = page[page.index("<main") :]
     assert main.index("911") < main.index("988")
     assert 'href="tel:911"' in main
     # One QR code per line that a phone can open (tel:, sms: or a chat address).
@@ -36,20 +36,19 @@ def test_help_now_records_only_an_anonymous_daily_count(client: FlaskClient, app
 @pytest.mark.parametrize("path", ["/", "/help", "/quiet-word", "/plan", "/reset-not-a-page"])
 def test_every_kiosk_screen_has_get_help_now_in_its_header(client: FlaskClient, path: str) -> None:
     page = client.get(path).get_data(as_text=True)
-    header = page[page.index("<header"):page.index("</header>")]
+    header = page[page.index("<header") : page.index("</header>")]
     assert re.search(r'<a class="button button-help" href="/help"[^>]*>Get help now</a>', header)
 
 
 @pytest.mark.parametrize("path", ["/help", "/quiet-word", "/plan"])
 def test_sensitive_screens_have_a_quick_exit(client: FlaskClient, path: str) -> None:
     page = client.get(path).get_data(as_text=True)
-    header = page[page.index("<header"):page.index("</header>")]
+    header = page[page.index("<header") : page.index("</header>")]
     assert 'href="/reset" data-start-over data-quick-exit>Exit</a>' in header
 
 
 def test_help_now_in_spanish(client: FlaskClient) -> None:
-    client.post("/language", data={"lang": "es", "next": "/help",
-                                   "csrf_token": _token(client)})
+    client.post("/language", data={"lang": "es", "next": "/help", "csrf_token": _token(client)})
     page = client.get("/help").get_data(as_text=True)
     assert "Pide ayuda ahora" in page
 

@@ -29,8 +29,9 @@ def _final_sign_in(client: FlaskClient, app: Flask, headers: dict[str, str]) -> 
 def _quiet_word(client: FlaskClient, app: Flask, headers: dict[str, str]) -> Any:
     form = quiet_form(client)
     with templates_used(app) as names:
-        response = client.post("/quiet-word", headers=headers, data={
-            **form, "when": "now", "find_me": "by the window"})
+        response = client.post(
+            "/quiet-word", headers=headers, data={**form, "when": "now", "find_me": "by the window"}
+        )
     return response, list(names)
 
 
@@ -39,8 +40,7 @@ def _screen(html: str) -> str:
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "fragment"])
-def test_sign_in_and_quiet_word_are_indistinguishable(app: Flask, headers: dict[str, str]
-                                                       ) -> None:
+def test_sign_in_and_quiet_word_are_indistinguishable(app: Flask, headers: dict[str, str]) -> None:
     signed, signed_templates = _final_sign_in(app.test_client(), app, headers)
     quiet, quiet_templates = _quiet_word(app.test_client(), app, headers)
     assert signed.status_code == quiet.status_code == 200

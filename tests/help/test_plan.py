@@ -21,17 +21,25 @@ SECRET = "ZZ-PLAN-my-sister-Rosa-0142"
 
 def _fields(html: str) -> dict[str, str]:
     """The form as a browser would send it: hidden inputs and the text box."""
-    data = {name: unescape(value) for name, value in
-            re.findall(r'<input type="hidden" name="([\w-]+)" value="([^"]*)"', html)}
+    data = {
+        name: unescape(value)
+        for name, value in re.findall(r'<input type="hidden" name="([\w-]+)" value="([^"]*)"', html)
+    }
     data["csrf_token"] = csrf_from(html)
-    for name, value in re.findall(r'<textarea[^>]*name="(\w+)"[^>]*>\r?\n?(.*?)</textarea>', html,
-                                  re.DOTALL):
+    for name, value in re.findall(
+        r'<textarea[^>]*name="(\w+)"[^>]*>\r?\n?(.*?)</textarea>', html, re.DOTALL
+    ):
         data[name] = unescape(value)
     return data
 
 
-def _post(client: FlaskClient, html: str, go: str = "next", headers: dict[str, str] | None = None,
-          **typed: str) -> Any:
+def _post(
+    client: FlaskClient,
+    html: str,
+    go: str = "next",
+    headers: dict[str, str] | None = None,
+    **typed: str,
+) -> Any:
     data = _fields(html)
     data.update(typed)
     data["go"] = go
@@ -50,8 +58,9 @@ def _walk(client: FlaskClient, headers: dict[str, str] | None = None) -> str:
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "fragment"])
-def test_walk_the_six_steps_to_a_printable_plan(client: FlaskClient,
-                                                headers: dict[str, str]) -> None:
+def test_walk_the_six_steps_to_a_printable_plan(
+    client: FlaskClient, headers: dict[str, str]
+) -> None:
     review = _walk(client, headers)
     assert ("<html" in review) is (headers == {})
     assert "data-plan-print" in review
@@ -90,7 +99,8 @@ def test_qr_codes_of_the_text(client: FlaskClient) -> None:
 
 
 def test_a_plan_leaves_no_trace_in_tables_logs_cookies_or_urls(
-        client: FlaskClient, app: Flask, caplog: pytest.LogCaptureFixture) -> None:
+    client: FlaskClient, app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
     client.get("/help")  # let the crisis list seed itself first; that is not the plan's doing
     before = snapshot(app)
     # Every logger the app or its servers use, at their most talkative (restored afterwards).
@@ -116,13 +126,17 @@ def test_a_plan_leaves_no_trace_in_tables_logs_cookies_or_urls(
         assert SECRET not in repr(session)
 
 
-@pytest.mark.parametrize(("typed", "shown"), [
-    ({"warning_signs": "x" * 601}, "Step 1 of 6"),
-    ({"people": "y" * 5000}, "Step 4 of 6"),
-    ({"warning_signs": "x" * 700, "safer_space": "z" * 700}, "Step 1 of 6"),
-])
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ({"warning_signs": "x" * 601}, "Step 1 of 6"),
+        ({"people": "y" * 5000}, "Step 4 of 6"),
+        ({"warning_signs": "x" * 700, "safer_space": "z" * 700}, "Step 1 of 6"),
+    ],
+)
 def test_too_long_text_is_refused_kindly_and_kept_on_screen(
-        client: FlaskClient, typed: dict[str, str], shown: str) -> None:
+    client: FlaskClient, typed: dict[str, str], shown: str
+) -> None:
     html = client.get("/plan").get_data(as_text=True)
     data = {"csrf_token": csrf_from(html), "step": "1", "go": "next", **typed}
     response = client.post("/plan/step", data=data)
@@ -135,8 +149,9 @@ def test_too_long_text_is_refused_kindly_and_kept_on_screen(
 @pytest.mark.parametrize("step", ["-4", "99", "two", ""])
 def test_nonsense_steps_do_not_break_anything(client: FlaskClient, step: str) -> None:
     html = client.get("/plan").get_data(as_text=True)
-    response = client.post("/plan/step", data={"csrf_token": csrf_from(html), "step": step,
-                                               "go": "next"})
+    response = client.post(
+        "/plan/step", data={"csrf_token": csrf_from(html), "step": step, "go": "next"}
+    )
     assert response.status_code == 200
 
 
@@ -149,23 +164,26 @@ def test_a_plan_post_without_csrf_goes_back_to_the_start(client: FlaskClient) ->
 def test_the_plan_is_never_in_a_url_or_a_get_form(client: FlaskClient) -> None:
     review = _walk(client)
     assert 'method="get"' not in review.lower()
-    assert 'hx-get' not in review
+    assert "hx-get" not in review
 
 
-@pytest.mark.parametrize(("current", "go", "expected"), [
-    ("0", "next", (1, "step")),
-    ("1", "back", (1, "step")),
-    ("3", "next", (4, "step")),
-    ("6", "next", (7, "review")),
-    ("7", "next", (7, "review")),
-    ("7", "qr", (7, "qr")),
-    ("7", "stay", (7, "review")),
-    ("7", "edit-2", (2, "step")),
-    ("7", "edit-99", (7, "review")),
-    ("2", "launch", (1, "step")),
-    ("x", "next", (2, "step")),
-    (None, "next", (2, "step")),
-])
+@pytest.mark.parametrize(
+    ("current", "go", "expected"),
+    [
+        ("0", "next", (1, "step")),
+        ("1", "back", (1, "step")),
+        ("3", "next", (4, "step")),
+        ("6", "next", (7, "review")),
+        ("7", "next", (7, "review")),
+        ("7", "qr", (7, "qr")),
+        ("7", "stay", (7, "review")),
+        ("7", "edit-2", (2, "step")),
+        ("7", "edit-99", (7, "review")),
+        ("2", "launch", (1, "step")),
+        ("x", "next", (2, "step")),
+        (None, "next", (2, "step")),
+    ],
+)
 def test_navigation(current: str | None, go: str, expected: tuple[int, str]) -> None:
     from kiosk.help.plan import navigate
 

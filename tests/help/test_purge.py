@@ -43,7 +43,8 @@ def test_retention_is_configurable(app_ctx: Flask) -> None:
 
 
 def test_the_cli_purges_and_the_words_leave_the_database_file(
-        app: Flask, runner: FlaskCliRunner) -> None:
+    app: Flask, runner: FlaskCliRunner
+) -> None:
     with app.app_context():
         services.send_quiet_word("now", MARKER)
         db.session.remove()

@@ -52,22 +52,23 @@ def quiet_form(client: FlaskClient) -> dict[str, str]:
 
 
 def _send(client: FlaskClient, headers: dict[str, str] | None = None, **data: str) -> Any:
-    return client.post("/quiet-word", data={**quiet_form(client), **data},
-                       headers=headers or {})
+    return client.post("/quiet-word", data={**quiet_form(client), **data}, headers=headers or {})
 
 
 def _main(html: str) -> str:
-    return html[html.index("<main"):html.index("</main>")] if "<main" in html else html
+    return html[html.index("<main") : html.index("</main>")] if "<main" in html else html
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "fragment"])
 def test_the_quiet_word_ends_on_the_ordinary_sign_in_screen(
-        client: FlaskClient, app: Flask, headers: dict[str, str]) -> None:
+    client: FlaskClient, app: Flask, headers: dict[str, str]
+) -> None:
     status, ordinary, ordinary_templates = _ordinary(app, headers)
     form = quiet_form(client)
     with templates_used(app) as names:
-        response = client.post("/quiet-word", headers=headers, data={
-            **form, "when": "after", "find_me": "blue jacket"})
+        response = client.post(
+            "/quiet-word", headers=headers, data={**form, "when": "after", "find_me": "blue jacket"}
+        )
     body = response.get_data(as_text=True)
     assert response.status_code == status == 200
     # The same templates, in the same order (the layouts included), as the ordinary screen.
@@ -92,12 +93,16 @@ def test_the_quiet_word_screen(client: FlaskClient, headers: dict[str, str]) -> 
     assert ("<html" in body) is (headers == {})
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({"when": "tomorrow"}, "Not a valid choice"),
-    ({"find_me": "x" * 61}, "Please keep it short: a few words."),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"when": "tomorrow"}, "Not a valid choice"),
+        ({"find_me": "x" * 61}, "Please keep it short: a few words."),
+    ],
+)
 def test_bad_input_gets_a_message_and_stores_nothing(
-        client: FlaskClient, app: Flask, data: dict[str, str], message: str) -> None:
+    client: FlaskClient, app: Flask, data: dict[str, str], message: str
+) -> None:
     client.get("/quiet-word")
     before = snapshot(app)
     response = _send(client, **data)
@@ -107,7 +112,8 @@ def test_bad_input_gets_a_message_and_stores_nothing(
 
 
 def test_a_missing_csrf_token_goes_back_to_the_start_and_stores_nothing(
-        client: FlaskClient, app: Flask) -> None:
+    client: FlaskClient, app: Flask
+) -> None:
     before = snapshot(app)
     response = client.post("/quiet-word", data={"when": "now"})
     assert response.status_code == 303
@@ -122,7 +128,8 @@ def test_sending_with_nothing_chosen_is_fine(client: FlaskClient, app: Flask) ->
 
 
 def test_the_tile_is_on_the_start_screen_and_on_the_confirmation(
-        client: FlaskClient, app: Flask) -> None:
+    client: FlaskClient, app: Flask
+) -> None:
     assert 'href="/quiet-word"' in client.get("/").get_data(as_text=True)
     assert 'href="/quiet-word"' in _ordinary(app)[1]
 
@@ -136,8 +143,9 @@ def test_staff_can_change_the_tile_wording(client: FlaskClient, app: Flask) -> N
     assert ">Have a word</a>" in _ordinary(app)[1]
 
 
-def test_the_person_can_say_which_open_group_they_are_in(client: FlaskClient, app: Flask,
-                                                         staff: Any) -> None:
+def test_the_person_can_say_which_open_group_they_are_in(
+    client: FlaskClient, app: Flask, staff: Any
+) -> None:
     from tests.sessions.helpers import make_session
 
     with app.app_context():
@@ -156,8 +164,7 @@ def test_the_person_can_say_which_open_group_they_are_in(client: FlaskClient, ap
 
 
 @pytest.mark.parametrize("group", ["not-a-session", "x" * 30])
-def test_a_group_that_is_not_open_is_refused(client: FlaskClient, app: Flask,
-                                             group: str) -> None:
+def test_a_group_that_is_not_open_is_refused(client: FlaskClient, app: Flask, group: str) -> None:
     from tests.sessions.helpers import make_session
 
     with app.app_context():
@@ -181,7 +188,8 @@ def test_a_double_tap_on_send_is_one_request(client: FlaskClient, app: Flask) ->
 
 @pytest.mark.parametrize("token", ["", "forged.token.value"])
 def test_a_missing_or_forged_one_time_token_asks_again_and_stores_nothing(
-        client: FlaskClient, app: Flask, token: str) -> None:
+    client: FlaskClient, app: Flask, token: str
+) -> None:
     form = {**quiet_form(client), "token": token, "when": "now"}
     response = client.post("/quiet-word", data=form)
     assert response.status_code == 400
@@ -192,8 +200,9 @@ def test_a_missing_or_forged_one_time_token_asks_again_and_stores_nothing(
         assert db.session.scalars(select(QuietWordRequest)).all() == []
 
 
-def test_a_token_from_a_screen_left_open_for_hours_asks_again(client: FlaskClient,
-                                                              app: Flask) -> None:
+def test_a_token_from_a_screen_left_open_for_hours_asks_again(
+    client: FlaskClient, app: Flask
+) -> None:
     form = {**quiet_form(client), "when": "now"}
     clock.advance(5 * 3600)
     response = client.post("/quiet-word", data=form)

@@ -12,8 +12,9 @@ from kiosk.auth import services
 from kiosk.db import is_sqlite
 
 
-def test_backup_holds_the_data_and_passes_integrity(app: Flask, runner: FlaskCliRunner,
-                                                    tmp_path: Path) -> None:
+def test_backup_holds_the_data_and_passes_integrity(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
     with app.app_context():
         services.create_user("rosa", "admin", "a long enough password")
         sqlite = is_sqlite()

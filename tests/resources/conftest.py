@@ -20,8 +20,12 @@ def make_service(**fields: str) -> SimpleNamespace:
     raw = {"name": "Test Service", "organization_name": "Test Org", **fields}
     data = services.parse_input(raw, "US", services.category_slugs())
     saved = services.save_service(data, "tester")[0]
-    return SimpleNamespace(**{column: getattr(saved, column) for column in (
-        "id", "uuid", "name", "phone", "text_phone", "updated_at", "verified_on")})
+    return SimpleNamespace(
+        **{
+            column: getattr(saved, column)
+            for column in ("id", "uuid", "name", "phone", "text_phone", "updated_at", "verified_on")
+        }
+    )
 
 
 @pytest.fixture

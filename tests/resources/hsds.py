@@ -40,20 +40,26 @@ def _strict(node: Any) -> Any:
 @cache
 def validator(name: str, strict: bool) -> Draft202012Validator:
     """A validator for one HSDS object schema (e.g. "service"), with bare-filename $refs."""
-    schemas = {p.name: json.loads(p.read_text()) for p in SCHEMA_DIR.glob("*.json")
-               if p.name != "openapi.json"}
+    schemas = {
+        p.name: json.loads(p.read_text())
+        for p in SCHEMA_DIR.glob("*.json")
+        if p.name != "openapi.json"
+    }
     if strict:
         schemas = {key: _strict(copy.deepcopy(value)) for key, value in schemas.items()}
     registry = Registry().with_resources(
-        (key, Resource(value, specification=DRAFT202012)) for key, value in schemas.items())
-    return Draft202012Validator(schemas[f"{name}.json"], registry=registry,
-                                format_checker=FormatChecker())
+        (key, Resource(value, specification=DRAFT202012)) for key, value in schemas.items()
+    )
+    return Draft202012Validator(
+        schemas[f"{name}.json"], registry=registry, format_checker=FormatChecker()
+    )
 
 
 def errors(name: str, item: Any, strict: bool = True) -> list[str]:
     """Every schema error for one object, as readable strings."""
-    return [f"{list(e.absolute_path)}: {e.message}"
-            for e in validator(name, strict).iter_errors(item)]
+    return [
+        f"{list(e.absolute_path)}: {e.message}" for e in validator(name, strict).iter_errors(item)
+    ]
 
 
 def _typed(value: str, field: dict[str, Any]) -> Any:
@@ -64,15 +70,17 @@ def _typed(value: str, field: dict[str, Any]) -> Any:
 
 
 def package_errors(  # noqa: PLR0912  (one check after another, as the spec lists them)
-        content: bytes, strict: bool = True) -> list[str]:
+    content: bytes, strict: bool = True
+) -> list[str]:
     """Check an HSDS CSV package zip against the official datapackage.json and the schemas.
 
     Each table must be listed in the official descriptor with exactly its fields; each row must
     meet the required/enum constraints, have a unique primary key, resolve its foreign keys
     inside the package, and (as an object) validate against its HSDS schema.
     """
-    official = {r["name"]: r for r in json.loads((HSDS / "datapackage.json").read_text())[
-        "resources"]}
+    official = {
+        r["name"]: r for r in json.loads((HSDS / "datapackage.json").read_text())["resources"]
+    }
     archive = zipfile.ZipFile(io.BytesIO(content))
     shipped = json.loads(archive.read("datapackage.json"))
     problems: list[str] = []

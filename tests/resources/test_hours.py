@@ -53,8 +53,9 @@ def test_open_state(weekly: str, exceptions: str, at: str, expected: OpenState) 
     assert state == expected
 
 
-@pytest.mark.parametrize("text", ["Mon 9-5", "Funday 09:00-17:00", "Mon 25:00-26:00",
-                                  "Mon-Fri", "Mon 09:00 to 17:00"])
+@pytest.mark.parametrize(
+    "text", ["Mon 9-5", "Funday 09:00-17:00", "Mon 25:00-26:00", "Mon-Fri", "Mon 09:00 to 17:00"]
+)
 def test_bad_weekly_hours_are_refused(text: str) -> None:
     with pytest.raises(hours.HoursError):
         hours.parse_weekly(text)
@@ -66,8 +67,15 @@ def test_bad_exceptions_are_refused(text: str) -> None:
         hours.parse_exceptions(text)
 
 
-@pytest.mark.parametrize("text", ["Mon-Fri 09:00-17:00", "Mon,Wed,Fri 10:00-14:00; Sat 22:00-06:00",
-                                  "24/7", "Sat-Mon 08:00-12:00"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mon-Fri 09:00-17:00",
+        "Mon,Wed,Fri 10:00-14:00; Sat 22:00-06:00",
+        "24/7",
+        "Sat-Mon 08:00-12:00",
+    ],
+)
 def test_hours_text_round_trips(text: str) -> None:
     slots = hours.parse_weekly(text)
     assert hours.parse_weekly(hours.format_weekly(slots)) == slots
@@ -78,22 +86,26 @@ def _move_clock_to(utc: datetime) -> None:
     clock.advance((utc - clock.utcnow()).total_seconds())
 
 
-@pytest.mark.parametrize(("utc", "expected"), [
-    # The center is in America/New_York (UTC-5 in December): 03:00 UTC is 22:00 local Monday.
-    (datetime(2026, 12, 22, 3, 30, tzinfo=UTC), "Open now"),
-    (datetime(2026, 12, 22, 10, 30, tzinfo=UTC), "Open now"),   # 05:30 local Tuesday
-    (datetime(2026, 12, 22, 11, 30, tzinfo=UTC), "Closed now"),  # 06:30 local Tuesday
-    (datetime(2026, 12, 21, 23, 0, tzinfo=UTC), "Closed now"),   # 18:00 local Monday
-])
-def test_detail_screen_uses_center_time_zone(client: FlaskClient, add_service: Any,
-                                             utc: datetime, expected: str) -> None:
-    service = add_service(name="Overnight Warm Line", phone="+12025550111",
-                          hours="Mon 22:00-06:00")
+@pytest.mark.parametrize(
+    ("utc", "expected"),
+    [
+        # The center is in America/New_York (UTC-5 in December): 03:00 UTC is 22:00 local Monday.
+        (datetime(2026, 12, 22, 3, 30, tzinfo=UTC), "Open now"),
+        (datetime(2026, 12, 22, 10, 30, tzinfo=UTC), "Open now"),  # 05:30 local Tuesday
+        (datetime(2026, 12, 22, 11, 30, tzinfo=UTC), "Closed now"),  # 06:30 local Tuesday
+        (datetime(2026, 12, 21, 23, 0, tzinfo=UTC), "Closed now"),  # 18:00 local Monday
+    ],
+)
+def test_detail_screen_uses_center_time_zone(
+    client: FlaskClient, add_service: Any, utc: datetime, expected: str
+) -> None:
+    service = add_service(name="Overnight Warm Line", phone="+12025550111", hours="Mon 22:00-06:00")
     _move_clock_to(utc.replace(tzinfo=None))
     page = client.get(f"/resources/{service.uuid}").get_data(as_text=True)
     assert expected in page
-    assert {"Open now", "Closed now"} - {expected} <= {s for s in ("Open now", "Closed now")
-                                                        if s not in page}
+    assert {"Open now", "Closed now"} - {expected} <= {
+        s for s in ("Open now", "Closed now") if s not in page
+    }
 
 
 def test_unknown_hours_say_call_first(client: FlaskClient, add_service: Any) -> None:

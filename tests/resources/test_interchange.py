@@ -63,8 +63,15 @@ def test_hsds_csv_package_validates_against_datapackage(filled: Flask) -> None:
     package = interchange.export_hsds_csv()
     assert hsds.package_errors(package) == []
     names = set(zipfile.ZipFile(io.BytesIO(package)).namelist())
-    assert {"datapackage.json", "services.csv", "organizations.csv", "schedules.csv",
-            "phones.csv", "attributes.csv", "taxonomy_terms.csv"} <= names
+    assert {
+        "datapackage.json",
+        "services.csv",
+        "organizations.csv",
+        "schedules.csv",
+        "phones.csv",
+        "attributes.csv",
+        "taxonomy_terms.csv",
+    } <= names
 
 
 def test_package_check_catches_a_broken_table(filled: Flask) -> None:
@@ -105,7 +112,9 @@ def test_official_json_example_imports(app_ctx: Flask) -> None:
     assert service.name == "Community Counselling"
     assert service.phone == "+441234234567"
     assert [(h.weekday, h.opens, h.closes) for h in service.hours] == [
-        (3, "10:00", "18:00"), (4, "10:00", "18:00")]
+        (3, "10:00", "18:00"),
+        (4, "10:00", "18:00"),
+    ]
     assert "ur" in service.languages.split(",")
     # Re-exported, it is valid HSDS too.
     for item in json.loads(interchange.export_hsds_json()):
@@ -131,28 +140,41 @@ def _csv(rows: list[dict[str, str]]) -> bytes:
     return out.getvalue().encode()
 
 
-GOOD = {"organization": "Good Org", "name": "Good Service", "phone": "(202) 555-0123",
-        "hours": "Mon-Fri 09:00-17:00", "categories": "counseling", "languages": "en, es"}
+GOOD = {
+    "organization": "Good Org",
+    "name": "Good Service",
+    "phone": "(202) 555-0123",
+    "hours": "Mon-Fri 09:00-17:00",
+    "categories": "counseling",
+    "languages": "en, es",
+}
 
 
-@pytest.mark.parametrize(("field", "value", "code"), [
-    ("phone", "call us", "phone"),
-    ("website", "javascript:alert(1)", "url"),
-    ("email", "not an email", "email"),
-    ("hours", "weekdays 9 to 5", "hours"),
-    ("hours_exceptions", "Christmas closed", "hours_exceptions"),
-    ("cost", "cheap", "cost"),
-    ("categories", "nonsense", "category"),
-    ("languages", "klingon!", "language"),
-    ("name", "", "required"),
-    ("crisis", "maybe", "yes_no"),
-    ("last_verified", "yesterday", "date"),
-    ("id", "42", "uuid"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("phone", "call us", "phone"),
+        ("website", "javascript:alert(1)", "url"),
+        ("email", "not an email", "email"),
+        ("hours", "weekdays 9 to 5", "hours"),
+        ("hours_exceptions", "Christmas closed", "hours_exceptions"),
+        ("cost", "cheap", "cost"),
+        ("categories", "nonsense", "category"),
+        ("languages", "klingon!", "language"),
+        ("name", "", "required"),
+        ("crisis", "maybe", "yes_no"),
+        ("last_verified", "yesterday", "date"),
+        ("id", "42", "uuid"),
+    ],
+)
 def test_one_bad_row_imports_nothing_and_names_row_and_field(
-        app_ctx: Flask, field: str, value: str, code: str) -> None:
-    rows = [dict(GOOD, name="First"), {**GOOD, "name": "Second", field: value},
-            dict(GOOD, name="Third")]
+    app_ctx: Flask, field: str, value: str, code: str
+) -> None:
+    rows = [
+        dict(GOOD, name="First"),
+        {**GOOD, "name": "Second", field: value},
+        dict(GOOD, name="Third"),
+    ]
     preview = interchange.read_file("directory.csv", _csv(rows), "US")
     expected_code = {"hours_exceptions": "exceptions"}.get(code, code)
     assert [(e.row, e.field, e.code) for e in preview.errors] == [(2, field, expected_code)]
@@ -162,7 +184,8 @@ def test_one_bad_row_imports_nothing_and_names_row_and_field(
 
 
 def test_cli_import_reports_row_and_field_and_imports_nothing(
-        app: Flask, runner: FlaskCliRunner, tmp_path: Path) -> None:
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
     path = tmp_path / "bad.csv"
     path.write_bytes(_csv([GOOD, dict(GOOD, name="Bad", phone="12")]))
     result = runner.invoke(args=["resources", "import", str(path)])
@@ -197,9 +220,11 @@ def test_cli_rejects_unreadable_file(runner: FlaskCliRunner, tmp_path: Path) -> 
 
 def _upload(client: FlaskClient, name: str, content: bytes) -> Any:
     token = csrf_from(client.get("/staff/resources/import").get_data(as_text=True))
-    return client.post("/staff/resources/import", data={
-        "csrf_token": token, "file": (io.BytesIO(content), name)},
-        content_type="multipart/form-data")
+    return client.post(
+        "/staff/resources/import",
+        data={"csrf_token": token, "file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_admin_upload_previews_then_applies(app: Flask, admin_client: FlaskClient) -> None:
@@ -210,20 +235,23 @@ def test_admin_upload_previews_then_applies(app: Flask, admin_client: FlaskClien
     with app.app_context():
         assert _count() == 0  # a preview saves nothing
     token = page.split('name="token" value="')[1].split('"')[0]
-    response = admin_client.post("/staff/resources/import/apply", data={
-        "csrf_token": csrf_from(page), "token": token})
+    response = admin_client.post(
+        "/staff/resources/import/apply", data={"csrf_token": csrf_from(page), "token": token}
+    )
     assert response.status_code == 303
     with app.app_context():
         assert _count() == 2
     # The staged file is gone: applying twice does nothing.
-    again = admin_client.post("/staff/resources/import/apply", data={
-        "csrf_token": csrf_from(page), "token": token})
+    again = admin_client.post(
+        "/staff/resources/import/apply", data={"csrf_token": csrf_from(page), "token": token}
+    )
     assert again.status_code == 400
 
 
 def test_admin_upload_with_bad_row_shows_errors(app: Flask, admin_client: FlaskClient) -> None:
-    response = _upload(admin_client, "directory.csv",
-                       _csv([GOOD, dict(GOOD, name="Bad", email="nope")]))
+    response = _upload(
+        admin_client, "directory.csv", _csv([GOOD, dict(GOOD, name="Bad", email="nope")])
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "<td>2</td><td>email</td>" in page
@@ -232,21 +260,24 @@ def test_admin_upload_with_bad_row_shows_errors(app: Flask, admin_client: FlaskC
         assert _count() == 0
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("x.json", b"[{broken", "not valid JSON"),
-    ("x.zip", b"PK\x03\x04broken", "not a zip"),
-    ("x.csv", b"nothing,useful\n1,2\n", "no “name” column"),
-    ("x.csv", b"\xff\xfe\x00bad", "not UTF-8"),
-])
-def test_admin_upload_of_unreadable_file(admin_client: FlaskClient, name: str, content: bytes,
-                                         message: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("x.json", b"[{broken", "not valid JSON"),
+        ("x.zip", b"PK\x03\x04broken", "not a zip"),
+        ("x.csv", b"nothing,useful\n1,2\n", "no “name” column"),
+        ("x.csv", b"\xff\xfe\x00bad", "not UTF-8"),
+    ],
+)
+def test_admin_upload_of_unreadable_file(
+    admin_client: FlaskClient, name: str, content: bytes, message: str
+) -> None:
     response = _upload(admin_client, name, content)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
 
 
-def test_upload_may_exceed_the_general_request_limit(app: Flask,
-                                                     admin_client: FlaskClient) -> None:
+def test_upload_may_exceed_the_general_request_limit(app: Flask, admin_client: FlaskClient) -> None:
     rows = [dict(GOOD, name=f"Service {n}", description="x" * 1500) for n in range(800)]
     content = _csv(rows)
     assert len(content) > app.config["MAX_CONTENT_LENGTH"]
@@ -263,8 +294,11 @@ def test_exports_download(filled: Flask, admin_client: FlaskClient) -> None:
 
 
 def test_upload_without_csrf_token_is_refused(app: Flask, admin_client: FlaskClient) -> None:
-    response = admin_client.post("/staff/resources/import", data={
-        "file": (io.BytesIO(_csv([GOOD])), "x.csv")}, content_type="multipart/form-data")
+    response = admin_client.post(
+        "/staff/resources/import",
+        data={"file": (io.BytesIO(_csv([GOOD])), "x.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400
     assert "expired" in response.get_data(as_text=True)
     with app.app_context():
@@ -286,8 +320,9 @@ def test_stale_previews_expire(app: Flask, admin_client: FlaskClient) -> None:
     staged = next((app.config["KIOSK"].data_dir / "resource-imports").glob(f"{token}.*"))
     hours_ago = time.time() - 7200
     os.utime(staged, (hours_ago, hours_ago))
-    response = admin_client.post("/staff/resources/import/apply", data={
-        "csrf_token": csrf_from(page), "token": token})
+    response = admin_client.post(
+        "/staff/resources/import/apply", data={"csrf_token": csrf_from(page), "token": token}
+    )
     assert response.status_code == 400
     assert "expired" in response.get_data(as_text=True)
     with app.app_context():
@@ -297,8 +332,9 @@ def test_stale_previews_expire(app: Flask, admin_client: FlaskClient) -> None:
 @pytest.mark.parametrize("token", ["../../secret_key", "short", "a" * 100, ""])
 def test_apply_refuses_odd_tokens(admin_client: FlaskClient, token: str) -> None:
     token_field = csrf_from(admin_client.get("/staff/resources/import").get_data(as_text=True))
-    response = admin_client.post("/staff/resources/import/apply", data={
-        "csrf_token": token_field, "token": token})
+    response = admin_client.post(
+        "/staff/resources/import/apply", data={"csrf_token": token_field, "token": token}
+    )
     assert response.status_code == 400
 
 

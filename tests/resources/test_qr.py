@@ -26,29 +26,44 @@ def decode(content: str) -> str:
 @pytest.fixture
 def service(add_service: Any) -> Any:
     """A service with a call number, a text number, an address and hours."""
-    return add_service(name="Harbor Warm Line", phone="(202) 555-0123",
-                       text_phone="202-555-0155", address="1 Main St", city="Springfield",
-                       region="IL", postal_code="62701", hours="Mon-Sun 22:00-06:00")
+    return add_service(
+        name="Harbor Warm Line",
+        phone="(202) 555-0123",
+        text_phone="202-555-0155",
+        address="1 Main St",
+        city="Springfield",
+        region="IL",
+        postal_code="62701",
+        hours="Mon-Sun 22:00-06:00",
+    )
 
 
-@pytest.mark.parametrize(("kind", "expected"), [
-    ("call", "tel:+12025550123"),
-    ("text", "sms:+12025550155"),
-])
-def test_phone_codes_decode_to_the_number(client: FlaskClient, service: Any, kind: str,
-                                          expected: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("call", "tel:+12025550123"),
+        ("text", "sms:+12025550155"),
+    ],
+)
+def test_phone_codes_decode_to_the_number(
+    client: FlaskClient, service: Any, kind: str, expected: str
+) -> None:
     response = client.get(f"/resources/{service.uuid}/qr/{kind}.svg")
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"
     assert response.data == qr.svg(expected, title="Harbor Warm Line")
     assert decode(expected) == expected
 
 
-def test_card_code_holds_name_phone_address_and_hours(client: FlaskClient,
-                                                     service: Any) -> None:
-    text = qr.payload("card", name=service.name, phone=service.phone,
-                      text_phone=service.text_phone,
-                      address="1 Main St, Springfield, IL, 62701", hours="Mon-Sun 22:00-06:00",
-                      labels=("Call", "Text"))
+def test_card_code_holds_name_phone_address_and_hours(client: FlaskClient, service: Any) -> None:
+    text = qr.payload(
+        "card",
+        name=service.name,
+        phone=service.phone,
+        text_phone=service.text_phone,
+        address="1 Main St, Springfield, IL, 62701",
+        hours="Mon-Sun 22:00-06:00",
+        labels=("Call", "Text"),
+    )
     response = client.get(f"/resources/{service.uuid}/qr/card.svg")
     assert response.data == qr.svg(text, title="Harbor Warm Line")
     decoded = decode(text)
@@ -80,10 +95,15 @@ def test_card_code_speaks_the_chosen_language(client: FlaskClient, service: Any)
 
     token = csrf_from(client.get("/").get_data(as_text=True))
     client.post("/language", data={"lang": "es", "next": "/", "csrf_token": token})
-    text = qr.payload("card", name=service.name, phone=service.phone,
-                      text_phone=service.text_phone,
-                      address="1 Main St, Springfield, IL, 62701", hours="lun-dom 22:00-06:00",
-                      labels=("Llamar", "Mensaje de texto"))
+    text = qr.payload(
+        "card",
+        name=service.name,
+        phone=service.phone,
+        text_phone=service.text_phone,
+        address="1 Main St, Springfield, IL, 62701",
+        hours="lun-dom 22:00-06:00",
+        labels=("Llamar", "Mensaje de texto"),
+    )
     response = client.get(f"/resources/{service.uuid}/qr/card.svg")
     assert response.data == qr.svg(text, title="Harbor Warm Line")
     assert "Llamar: +12025550123" in decode(text)

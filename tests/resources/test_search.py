@@ -21,51 +21,89 @@ def _names(html: str) -> list[str]:
 def _search(client: FlaskClient, fragment: bool = True, **fields: str) -> Any:
     token = csrf_from(client.get("/resources").get_data(as_text=True))
     headers = {"HX-Request": "true"} if fragment else {}
-    return client.post("/resources/search", data={"csrf_token": token, **fields},
-                       headers=headers)
+    return client.post("/resources/search", data={"csrf_token": token, **fields}, headers=headers)
 
 
 @pytest.fixture
 def directory(add_service: Any) -> dict[str, Any]:
     """A small directory with one of everything the filters care about."""
     return {
-        "counseling": add_service(name="Maple Counseling Center", categories="counseling",
-                                  phone="+12025550101", hours="Mon-Sun 00:00-00:00",
-                                  languages="en,es", cost="sliding"),
-        "pantry": add_service(name="Eastside Food Pantry", categories="food-pantry",
-                              phone="+12025550102", languages="en", cost="free"),
-        "crisis": add_service(name="Zeta Crisis Line", categories="crisis-line",
-                              phone="988", crisis="yes", languages="en,es", cost="free",
-                              hours="24/7", description="Talk to a counselor any time"),
-        "archived": add_service(name="Old Counseling Office", categories="counseling",
-                                phone="+12025550103", status="inactive"),
-        "spanish": add_service(name="Consejería Latina", phone="+12025550104",
-                               languages="es", cost="free"),
+        "counseling": add_service(
+            name="Maple Counseling Center",
+            categories="counseling",
+            phone="+12025550101",
+            hours="Mon-Sun 00:00-00:00",
+            languages="en,es",
+            cost="sliding",
+        ),
+        "pantry": add_service(
+            name="Eastside Food Pantry",
+            categories="food-pantry",
+            phone="+12025550102",
+            languages="en",
+            cost="free",
+        ),
+        "crisis": add_service(
+            name="Zeta Crisis Line",
+            categories="crisis-line",
+            phone="988",
+            crisis="yes",
+            languages="en,es",
+            cost="free",
+            hours="24/7",
+            description="Talk to a counselor any time",
+        ),
+        "archived": add_service(
+            name="Old Counseling Office",
+            categories="counseling",
+            phone="+12025550103",
+            status="inactive",
+        ),
+        "spanish": add_service(
+            name="Consejería Latina", phone="+12025550104", languages="es", cost="free"
+        ),
     }
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("therap", "Maple Counseling Center"),      # prefix of a synonym key
-    ("therapist", "Maple Counseling Center"),   # synonym
-    ("couns", "Maple Counseling Center"),       # prefix
-    ("food bank", "Eastside Food Pantry"),      # phrase synonym
-    ("groceries", "Eastside Food Pantry"),
-    ("pantr", "Eastside Food Pantry"),
-    ("consejeria", "Consejería Latina"),        # accents do not matter
-    ("CONSEJERÍA", "Consejería Latina"),
-    ("hotline", "Zeta Crisis Line"),
-])
-def test_search_finds(app_ctx: Flask, directory: dict[str, Any], query: str,
-                      expected: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("therap", "Maple Counseling Center"),  # prefix of a synonym key
+        ("therapist", "Maple Counseling Center"),  # synonym
+        ("couns", "Maple Counseling Center"),  # prefix
+        ("food bank", "Eastside Food Pantry"),  # phrase synonym
+        ("groceries", "Eastside Food Pantry"),
+        ("pantr", "Eastside Food Pantry"),
+        ("consejeria", "Consejería Latina"),  # accents do not matter
+        ("CONSEJERÍA", "Consejería Latina"),
+        ("hotline", "Zeta Crisis Line"),
+    ],
+)
+def test_search_finds(app_ctx: Flask, directory: dict[str, Any], query: str, expected: str) -> None:
     names = [listing.service.name for listing in services.find(query)]
     assert expected in names
 
 
-@pytest.mark.parametrize("query", ["zzzz", "Old Counseling Office", "\"", "*", "-", "NEAR(",
-                                   "_", "a_b", "a OR b", "x:*", "a & !b",
-                                   "'; DROP TABLE resource_services; --"])
-def test_search_does_not_find_or_break(app_ctx: Flask, directory: dict[str, Any],
-                                       query: str) -> None:
+@pytest.mark.parametrize(
+    "query",
+    [
+        "zzzz",
+        "Old Counseling Office",
+        '"',
+        "*",
+        "-",
+        "NEAR(",
+        "_",
+        "a_b",
+        "a OR b",
+        "x:*",
+        "a & !b",
+        "'; DROP TABLE resource_services; --",
+    ],
+)
+def test_search_does_not_find_or_break(
+    app_ctx: Flask, directory: dict[str, Any], query: str
+) -> None:
     names = [listing.service.name for listing in services.find(query)]
     assert "Old Counseling Office" not in names  # archived services never show
 
@@ -82,8 +120,11 @@ def test_filters(app_ctx: Flask, directory: dict[str, Any]) -> None:
     def names(**kwargs: Any) -> set[str]:
         return {listing.service.name for listing in services.find("", **kwargs)}
 
-    assert names(language="es") == {"Maple Counseling Center", "Zeta Crisis Line",
-                                    "Consejería Latina"}
+    assert names(language="es") == {
+        "Maple Counseling Center",
+        "Zeta Crisis Line",
+        "Consejería Latina",
+    }
     assert names(free=True) == {"Eastside Food Pantry", "Zeta Crisis Line", "Consejería Latina"}
     assert names(category="counseling") == {"Maple Counseling Center"}
     # Hours unknown is not "open": only the two with hours that cover every moment are open.
@@ -131,16 +172,16 @@ def test_browse_category_tile(client: FlaskClient, directory: dict[str, Any]) ->
     assert _search(client, browse="../../etc").status_code == 200
 
 
-def test_search_without_token_is_refused(client: FlaskClient,
-                                         directory: dict[str, Any]) -> None:
-    response = client.post("/resources/search", data={"q": "therap"},
-                           headers={"HX-Request": "true"})
+def test_search_without_token_is_refused(client: FlaskClient, directory: dict[str, Any]) -> None:
+    response = client.post(
+        "/resources/search", data={"q": "therap"}, headers={"HX-Request": "true"}
+    )
     assert "Maple Counseling Center" not in response.get_data(as_text=True)
 
 
 def test_search_term_is_not_in_urls_logs_or_storage(
-        app: Flask, client: FlaskClient, directory: dict[str, Any],
-        caplog: pytest.LogCaptureFixture) -> None:
+    app: Flask, client: FlaskClient, directory: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
     page = client.get("/resources").get_data(as_text=True)
     assert 'hx-post="/resources/search"' in page and 'method="post"' in page
     assert "hx-get" not in page
@@ -153,10 +194,13 @@ def test_search_term_is_not_in_urls_logs_or_storage(
 
         from kiosk.extensions import db
 
-        for (name,) in db.session.execute(text(
+        for (name,) in db.session.execute(
+            text(
                 "SELECT name FROM sqlite_master WHERE type='table'"
-                if db.engine.dialect.name == "sqlite" else
-                "SELECT tablename FROM pg_tables WHERE schemaname='public'")):
+                if db.engine.dialect.name == "sqlite"
+                else "SELECT tablename FROM pg_tables WHERE schemaname='public'"
+            )
+        ):
             if name.startswith("resource_search"):
                 continue
             # Table names come from the database catalog, not from input.
@@ -165,8 +209,9 @@ def test_search_term_is_not_in_urls_logs_or_storage(
             assert "secretword" not in dump, name
 
 
-def test_search_form_is_not_kept_for_the_next_person(client: FlaskClient,
-                                                      directory: dict[str, Any]) -> None:
+def test_search_form_is_not_kept_for_the_next_person(
+    client: FlaskClient, directory: dict[str, Any]
+) -> None:
     _search(client, q="therap")
     fresh = client.get("/resources").get_data(as_text=True)
     assert "therap" not in fresh and "Maple Counseling Center" not in fresh

@@ -58,9 +58,13 @@ NOT_HTML = {"health.healthz"}
 def html_pages(role: str, values: dict[str, Any]) -> list[str]:
     """Every GET page (HTML) that returns 200 for a role, with its placeholders filled."""
     routes, _ = load_all()
-    paths = {case.path.format(**values) for endpoint, cases in routes.items()
-             if endpoint not in NOT_HTML for case in cases
-             if case.method == "GET" and case.expected(role) == 200}
+    paths = {
+        case.path.format(**values)
+        for endpoint, cases in routes.items()
+        if endpoint not in NOT_HTML
+        for case in cases
+        if case.method == "GET" and case.expected(role) == 200
+    }
     return sorted(paths)
 
 

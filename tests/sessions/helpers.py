@@ -16,13 +16,25 @@ def local_now() -> datetime:
     return clock.to_local(clock.utcnow(), TZ).replace(tzinfo=None)
 
 
-def make_session(*, starts_in_minutes: int = 0, minutes: int = 60, title: str = "Tuesday circle",
-                 agreement: str = "", collect_names: bool = True, repeat_weeks: int = 1,
-                 facilitators: str = "Sam") -> GroupSession:
+def make_session(
+    *,
+    starts_in_minutes: int = 0,
+    minutes: int = 60,
+    title: str = "Tuesday circle",
+    agreement: str = "",
+    collect_names: bool = True,
+    repeat_weeks: int = 1,
+    facilitators: str = "Sam",
+) -> GroupSession:
     """Create a session (inside an app context) starting relative to now."""
     start = local_now() + timedelta(minutes=starts_in_minutes)
-    details = services.SessionDetails(title=title, starts_local=start,
-                                      ends_local=start + timedelta(minutes=minutes),
-                                      agreement=agreement, collect_names=collect_names,
-                                      facilitators=facilitators, room="Room 2")
+    details = services.SessionDetails(
+        title=title,
+        starts_local=start,
+        ends_local=start + timedelta(minutes=minutes),
+        agreement=agreement,
+        collect_names=collect_names,
+        facilitators=facilitators,
+        room="Room 2",
+    )
     return services.create_sessions(details, TZ, repeat_weeks=repeat_weeks)[0]

@@ -26,10 +26,20 @@ HX = {"HX-Request": "true"}
 
 def _form(**changes: Any) -> dict[str, Any]:
     start = local_now() + timedelta(hours=2)
-    data = {"title": "Thursday circle", "description": "", "format": "in_person",
-            "room": "Room 1", "day": start.date().isoformat(), "start_time": "18:00",
-            "end_time": "19:30", "facilitators": "Sam, Lee", "agreement": "",
-            "collect_names": "y", "opens_minutes_before": "30", "repeat_weeks": "1"}
+    data = {
+        "title": "Thursday circle",
+        "description": "",
+        "format": "in_person",
+        "room": "Room 1",
+        "day": start.date().isoformat(),
+        "start_time": "18:00",
+        "end_time": "19:30",
+        "facilitators": "Sam, Lee",
+        "agreement": "",
+        "collect_names": "y",
+        "opens_minutes_before": "30",
+        "repeat_weeks": "1",
+    }
     data.update(changes)
     return data
 
@@ -48,19 +58,22 @@ def test_schedule_a_weekly_series(facilitator_client: FlaskClient, app: Flask) -
         assert rows[0].facilitators == "Sam, Lee"
 
 
-@pytest.mark.parametrize(("changes", "message"), [
-    ({"title": ""}, "This field is required."),
-    ({"day": "not a date"}, "Not a valid date value."),
-    ({"start_time": ""}, "This field is required."),
-    ({"end_time": "25:00"}, "Not a valid time value."),
-    ({"opens_minutes_before": "999"}, "Number must be between 0 and 240."),
-    ({"repeat_weeks": "60"}, "Number must be between 1 and 52."),
-    ({"format": "telepathy"}, "Not a valid choice."),
-    ({"start_time": "18:00", "end_time": "07:00"}, "A session can last at most 12 hours."),
-])
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"title": ""}, "This field is required."),
+        ({"day": "not a date"}, "Not a valid date value."),
+        ({"start_time": ""}, "This field is required."),
+        ({"end_time": "25:00"}, "Not a valid time value."),
+        ({"opens_minutes_before": "999"}, "Number must be between 0 and 240."),
+        ({"repeat_weeks": "60"}, "Number must be between 1 and 52."),
+        ({"format": "telepathy"}, "Not a valid choice."),
+        ({"start_time": "18:00", "end_time": "07:00"}, "A session can last at most 12 hours."),
+    ],
+)
 def test_bad_session_details_get_a_message_and_store_nothing(
-        facilitator_client: FlaskClient, app: Flask, changes: dict[str, str],
-        message: str) -> None:
+    facilitator_client: FlaskClient, app: Flask, changes: dict[str, str], message: str
+) -> None:
     response = post_form(facilitator_client, "/staff/sessions/new", _form(**changes))
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
@@ -75,8 +88,11 @@ def test_edit_form_is_prefilled_and_saves(facilitator_client: FlaskClient, app: 
     page = facilitator_client.get(f"/staff/sessions/{group_id}/edit").get_data(as_text=True)
     assert 'value="Old title"' in page and start.strftime("%H:%M") in page
     assert "This and later sessions of the series" in page
-    response = post_form(facilitator_client, f"/staff/sessions/{group_id}/edit",
-                         _form(title="New title", day=start.date().isoformat(), scope="series"))
+    response = post_form(
+        facilitator_client,
+        f"/staff/sessions/{group_id}/edit",
+        _form(title="New title", day=start.date().isoformat(), scope="series"),
+    )
     assert response.status_code == 303
     with app.app_context():
         assert {r.title for r in db.session.scalars(select(GroupSession))} == {"New title"}
@@ -85,15 +101,20 @@ def test_edit_form_is_prefilled_and_saves(facilitator_client: FlaskClient, app: 
 def test_cancel(facilitator_client: FlaskClient, app: Flask) -> None:
     with app.app_context():
         group_id = make_session(starts_in_minutes=120).id
-    response = post_form(facilitator_client, f"/staff/sessions/{group_id}/cancel",
-                         {"scope": "one"}, page=f"/staff/sessions/{group_id}/edit")
+    response = post_form(
+        facilitator_client,
+        f"/staff/sessions/{group_id}/cancel",
+        {"scope": "one"},
+        page=f"/staff/sessions/{group_id}/edit",
+    )
     assert response.status_code == 303
     with app.app_context():
         assert db.session.get(GroupSession, group_id).cancelled
 
 
-def test_console_and_roster_as_page_and_fragment(facilitator_client: FlaskClient,
-                                                 app: Flask) -> None:
+def test_console_and_roster_as_page_and_fragment(
+    facilitator_client: FlaskClient, app: Flask
+) -> None:
     with app.app_context():
         group = make_session(title="Console circle")
         services.record_signin(group.id, form_token="a", name="Ana", visit="first")
@@ -124,30 +145,51 @@ def test_walk_in_and_tally(facilitator_client: FlaskClient, app: Flask) -> None:
     with app.app_context():
         group_id = make_session().id
     console = f"/staff/sessions/{group_id}"
-    assert post_form(facilitator_client, f"{console}/walk-in", {"name": "Walker", "visit": "first"},
-                     page=console).status_code == 303
-    assert post_form(facilitator_client, f"{console}/tally", {"count": "3"},
-                     page=console).status_code == 303
+    assert (
+        post_form(
+            facilitator_client,
+            f"{console}/walk-in",
+            {"name": "Walker", "visit": "first"},
+            page=console,
+        ).status_code
+        == 303
+    )
+    assert (
+        post_form(facilitator_client, f"{console}/tally", {"count": "3"}, page=console).status_code
+        == 303
+    )
     with app.app_context():
         roster = services.roster(group_id)
         assert (roster.total, roster.first_time) == (4, 1)
         assert {e.source for e in roster.entries} == {"staff", "paper"}
 
 
-@pytest.mark.parametrize(("url", "data"), [
-    ("walk-in", {"name": "x" * 41, "visit": "first"}),
-    ("walk-in", {"name": "Ok", "visit": "sometimes"}),
-    ("tally", {"count": "0"}),
-    ("tally", {"count": "201"}),
-    ("tally", {"count": "three"}),
-    ("tally", {"count": ""}),
-    ("notes", {"themes": "x", "follow_ups": "-1", "incidents": "0", "incident_outcome": "none"}),
-    ("notes", {"themes": "x", "follow_ups": "1", "incidents": "0", "incident_outcome": "arrest"}),
-    ("notes", {"themes": "x" * 2001, "follow_ups": "1", "incidents": "0",
-               "incident_outcome": "none"}),
-])
-def test_bad_console_input_is_refused(facilitator_client: FlaskClient, app: Flask, url: str,
-                                      data: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("walk-in", {"name": "x" * 41, "visit": "first"}),
+        ("walk-in", {"name": "Ok", "visit": "sometimes"}),
+        ("tally", {"count": "0"}),
+        ("tally", {"count": "201"}),
+        ("tally", {"count": "three"}),
+        ("tally", {"count": ""}),
+        (
+            "notes",
+            {"themes": "x", "follow_ups": "-1", "incidents": "0", "incident_outcome": "none"},
+        ),
+        (
+            "notes",
+            {"themes": "x", "follow_ups": "1", "incidents": "0", "incident_outcome": "arrest"},
+        ),
+        (
+            "notes",
+            {"themes": "x" * 2001, "follow_ups": "1", "incidents": "0", "incident_outcome": "none"},
+        ),
+    ],
+)
+def test_bad_console_input_is_refused(
+    facilitator_client: FlaskClient, app: Flask, url: str, data: dict[str, str]
+) -> None:
     with app.app_context():
         group_id = make_session().id
     console = f"/staff/sessions/{group_id}"
@@ -178,34 +220,56 @@ def test_notes_are_saved_with_guidance(facilitator_client: FlaskClient, app: Fla
         group_id = make_session().id
     console = f"/staff/sessions/{group_id}"
     assert "Keep notes de-identified" in facilitator_client.get(console).get_data(as_text=True)
-    response = post_form(facilitator_client, f"{console}/notes",
-                         {"themes": "sleep; loneliness", "follow_ups": "2", "incidents": "1",
-                          "incident_outcome": "referred"}, page=console)
+    response = post_form(
+        facilitator_client,
+        f"{console}/notes",
+        {
+            "themes": "sleep; loneliness",
+            "follow_ups": "2",
+            "incidents": "1",
+            "incident_outcome": "referred",
+        },
+        page=console,
+    )
     assert response.status_code == 303
     with app.app_context():
         note = db.session.get(SessionNote, group_id)
         assert (note.themes, note.follow_ups, note.incidents, note.incident_outcome) == (
-            "sleep; loneliness", 2, 1, "referred")
+            "sleep; loneliness",
+            2,
+            1,
+            "referred",
+        )
 
 
 def test_sheet_has_center_names_counts_blank_rows_and_no_codes(
-        facilitator_client: FlaskClient, app: Flask) -> None:
+    facilitator_client: FlaskClient, app: Flask
+) -> None:
     with app.app_context():
         group = make_session(title="Sheet circle", facilitators="Sam Lee")
         code, digest = signin_services.create_code(signin_services.code_key("k"))
-        services.record_signin(group.id, form_token="a", name="Ana", visit="first",
-                               visitor_code_hash=digest)
+        services.record_signin(
+            group.id, form_token="a", name="Ana", visit="first", visitor_code_hash=digest
+        )
         services.record_signin(group.id, form_token="b", visit="returning")
         group_id = group.id
     html = facilitator_client.get(f"/staff/sessions/{group_id}/sheet").get_data(as_text=True)
-    for expected in ("Porchlight", "Sheet circle", "Sam Lee", "Ana", "Guest 1", "Confidential",
-                     "Room 2"):
+    for expected in (
+        "Porchlight",
+        "Sheet circle",
+        "Sam Lee",
+        "Ana",
+        "Guest 1",
+        "Confidential",
+        "Room 2",
+    ):
         assert expected in html
     assert html.count('class="blank-row"') == 8
     assert code not in html and digest not in html
     assert "sheet-letter" in html
     assert "sheet-a4" in facilitator_client.get(
-        f"/staff/sessions/{group_id}/sheet?paper=a4").get_data(as_text=True)
+        f"/staff/sessions/{group_id}/sheet?paper=a4"
+    ).get_data(as_text=True)
 
 
 def test_blank_sheet(facilitator_client: FlaskClient) -> None:
@@ -214,8 +278,7 @@ def test_blank_sheet(facilitator_client: FlaskClient) -> None:
     assert html.count('class="blank-row"') == 25
 
 
-def test_csv_download_is_safe_and_round_trips(facilitator_client: FlaskClient,
-                                              app: Flask) -> None:
+def test_csv_download_is_safe_and_round_trips(facilitator_client: FlaskClient, app: Flask) -> None:
     names = ['=HYPERLINK("x")', 'Quote "me", please', "Comma, here"]
     with app.app_context():
         group = make_session(title="CSV circle")
@@ -229,13 +292,18 @@ def test_csv_download_is_safe_and_round_trips(facilitator_client: FlaskClient,
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True), newline="")))
     assert rows[0][2] == "Name or guest"
-    assert {row[2] for row in rows[1:]} == {"'=HYPERLINK(\"x\")", 'Quote "me", please',
-                                            "Comma, here", "Line break"}
+    assert {row[2] for row in rows[1:]} == {
+        '\'=HYPERLINK("x")',
+        'Quote "me", please',
+        "Comma, here",
+        "Line break",
+    }
     assert all(len(row) == 5 for row in rows)
 
 
-def test_roster_polling_does_not_count_as_staff_activity(facilitator_client: FlaskClient,
-                                                        app: Flask) -> None:
+def test_roster_polling_does_not_count_as_staff_activity(
+    facilitator_client: FlaskClient, app: Flask
+) -> None:
     from kiosk.auth.models import StaffSession
 
     with app.app_context():
@@ -247,8 +315,9 @@ def test_roster_polling_does_not_count_as_staff_activity(facilitator_client: Fla
 
     before = last_active()
     clock.advance(10 * 60)
-    assert facilitator_client.get(f"/staff/sessions/{group_id}/roster",
-                                  headers=HX).status_code == 200
+    assert (
+        facilitator_client.get(f"/staff/sessions/{group_id}/roster", headers=HX).status_code == 200
+    )
     assert last_active() == before
     facilitator_client.get(f"/staff/sessions/{group_id}")
     assert last_active() > before

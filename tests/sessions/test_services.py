@@ -22,14 +22,21 @@ from tests.sessions.helpers import TZ, local_now, make_session
 
 
 def _count(session_id: str) -> int:
-    return int(db.session.scalar(select(func.count()).select_from(SignIn)
-                                 .where(SignIn.session_id == session_id)) or 0)
+    return int(
+        db.session.scalar(
+            select(func.count()).select_from(SignIn).where(SignIn.session_id == session_id)
+        )
+        or 0
+    )
 
 
 def test_weekly_series_creates_occurrences_a_week_apart(app_ctx: Flask) -> None:
     first = make_session(starts_in_minutes=60, repeat_weeks=4)
-    rows = db.session.scalars(select(GroupSession).where(GroupSession.series_id == first.series_id)
-                              .order_by(GroupSession.starts_at)).all()
+    rows = db.session.scalars(
+        select(GroupSession)
+        .where(GroupSession.series_id == first.series_id)
+        .order_by(GroupSession.starts_at)
+    ).all()
     assert len(rows) == 4
     local = [clock.to_local(r.starts_at, TZ) for r in rows]
     assert all(b.date() - a.date() == timedelta(days=7) for a, b in pairwise(local))
@@ -37,23 +44,29 @@ def test_weekly_series_creates_occurrences_a_week_apart(app_ctx: Flask) -> None:
     assert len({(t.hour, t.minute) for t in local}) == 1
 
 
-@pytest.mark.parametrize(("changes", "error"), [
-    ({"title": "  "}, "title"),
-    ({"minutes": 0}, "ends_before_start"),
-    ({"minutes": -30}, "ends_before_start"),
-    ({"minutes": 13 * 60}, "too_long"),
-    ({"opens": 300}, "window"),
-    ({"opens": -1}, "window"),
-    ({"repeat": 0}, "repeat"),
-    ({"repeat": 53}, "repeat"),
-])
-def test_invalid_sessions_are_refused_and_nothing_is_stored(app_ctx: Flask, changes: dict,
-                                                            error: str) -> None:
+@pytest.mark.parametrize(
+    ("changes", "error"),
+    [
+        ({"title": "  "}, "title"),
+        ({"minutes": 0}, "ends_before_start"),
+        ({"minutes": -30}, "ends_before_start"),
+        ({"minutes": 13 * 60}, "too_long"),
+        ({"opens": 300}, "window"),
+        ({"opens": -1}, "window"),
+        ({"repeat": 0}, "repeat"),
+        ({"repeat": 53}, "repeat"),
+    ],
+)
+def test_invalid_sessions_are_refused_and_nothing_is_stored(
+    app_ctx: Flask, changes: dict, error: str
+) -> None:
     start = local_now()
     details = services.SessionDetails(
-        title=changes.get("title", "Circle"), starts_local=start,
+        title=changes.get("title", "Circle"),
+        starts_local=start,
         ends_local=start + timedelta(minutes=changes.get("minutes", 60)),
-        opens_minutes_before=changes.get("opens", 30))
+        opens_minutes_before=changes.get("opens", 30),
+    )
     with pytest.raises(services.InvalidSession, match=error):
         services.create_sessions(details, TZ, repeat_weeks=changes.get("repeat", 1))
     assert db.session.scalar(select(func.count()).select_from(GroupSession)) == 0
@@ -61,25 +74,38 @@ def test_invalid_sessions_are_refused_and_nothing_is_stored(app_ctx: Flask, chan
 
 def test_edit_one_occurrence_or_the_rest_of_the_series(app_ctx: Flask) -> None:
     first = make_session(starts_in_minutes=60, repeat_weeks=3)
-    rows = db.session.scalars(select(GroupSession).where(GroupSession.series_id == first.series_id)
-                              .order_by(GroupSession.starts_at)).all()
+    rows = db.session.scalars(
+        select(GroupSession)
+        .where(GroupSession.series_id == first.series_id)
+        .order_by(GroupSession.starts_at)
+    ).all()
     second = rows[1]
     start = clock.to_local(second.starts_at, TZ).replace(tzinfo=None) + timedelta(hours=1)
-    one = services.SessionDetails(title="Moved once", starts_local=start,
-                                  ends_local=start + timedelta(hours=2))
+    one = services.SessionDetails(
+        title="Moved once", starts_local=start, ends_local=start + timedelta(hours=2)
+    )
     assert services.update_session(second.id, one, TZ) == 1
     db.session.expire_all()
-    titles = [r.title for r in db.session.scalars(
-        select(GroupSession).where(GroupSession.series_id == first.series_id)
-        .order_by(GroupSession.starts_at))]
+    titles = [
+        r.title
+        for r in db.session.scalars(
+            select(GroupSession)
+            .where(GroupSession.series_id == first.series_id)
+            .order_by(GroupSession.starts_at)
+        )
+    ]
     assert titles == ["Tuesday circle", "Moved once", "Tuesday circle"]
 
-    whole = services.SessionDetails(title="Renamed", starts_local=start,
-                                    ends_local=start + timedelta(hours=1))
+    whole = services.SessionDetails(
+        title="Renamed", starts_local=start, ends_local=start + timedelta(hours=1)
+    )
     assert services.update_session(second.id, whole, TZ, whole_series=True) == 2
     db.session.expire_all()
-    rows = db.session.scalars(select(GroupSession).where(GroupSession.series_id == first.series_id)
-                              .order_by(GroupSession.starts_at)).all()
+    rows = db.session.scalars(
+        select(GroupSession)
+        .where(GroupSession.series_id == first.series_id)
+        .order_by(GroupSession.starts_at)
+    ).all()
     assert [r.title for r in rows] == ["Tuesday circle", "Renamed", "Renamed"]
     assert rows[2].ends_at - rows[2].starts_at == timedelta(hours=1)
     assert clock.to_local(rows[2].starts_at, TZ).hour == clock.to_local(rows[1].starts_at, TZ).hour
@@ -159,34 +185,66 @@ def test_remove_deletes_only_that_entry(app_ctx: Flask) -> None:
 
 def test_csv_neutralizes_formulas_and_round_trips(app_ctx: Flask) -> None:
     group = make_session(title="=cmd|' /C calc'!A0")
-    names = ['=HYPERLINK("x")', 'Say "hi", friend', "two\nlines", "+1", "-2", "@SUM(A1)",
-             "\tTab", "Plain"]
+    names = [
+        '=HYPERLINK("x")',
+        'Say "hi", friend',
+        "two\nlines",
+        "+1",
+        "-2",
+        "@SUM(A1)",
+        "\tTab",
+        "Plain",
+    ]
     for index, name in enumerate(names):
         services.record_signin(group.id, form_token=f"t{index}", name=name)
     # The kiosk folds a name onto one line; a row written some other way (an import, a future
     # form) may still hold a newline, and the export must carry it intact.
     with write_transaction() as session:
-        session.add(SignIn(session_id=group.id, name="Multi\nline, \"quoted\"", source="staff"))
-    body = services.attendance_csv(group, services.roster(group.id), TZ,
-                                   ["Session", "Date", "Name", "First", "Returning"],
-                                   lambda n: f"Guest {n}")
+        session.add(SignIn(session_id=group.id, name='Multi\nline, "quoted"', source="staff"))
+    body = services.attendance_csv(
+        group,
+        services.roster(group.id),
+        TZ,
+        ["Session", "Date", "Name", "First", "Returning"],
+        lambda n: f"Guest {n}",
+    )
     assert body.endswith("\r\n")
     rows = list(csv.reader(io.StringIO(body, newline="")))
     assert rows[0] == ["Session", "Date", "Name", "First", "Returning"]
     got = {row[2] for row in rows[1:]}
     # clean_name folds whitespace (a name is one line); the rest survive exactly, formulas
     # behind an apostrophe.
-    assert got == {"'=HYPERLINK(\"x\")", 'Say "hi", friend', "two lines", "'+1", "'-2",
-                   "'@SUM(A1)", "Tab", "Plain", 'Multi\nline, "quoted"'}
+    assert got == {
+        '\'=HYPERLINK("x")',
+        'Say "hi", friend',
+        "two lines",
+        "'+1",
+        "'-2",
+        "'@SUM(A1)",
+        "Tab",
+        "Plain",
+        'Multi\nline, "quoted"',
+    }
     assert all(row[0] == "'=cmd|' /C calc'!A0" for row in rows[1:])
-    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r"))
-                   for row in rows for cell in row)
+    assert not any(
+        cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row
+    )
 
 
-@pytest.mark.parametrize(("cell", "safe"), [
-    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"), ("\tx", "'\tx"),
-    ("\rx", "'\rx"), ("Ana", "Ana"), ("", ""), ("a=b", "a=b"),
-])
+@pytest.mark.parametrize(
+    ("cell", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@x", "'@x"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Ana", "Ana"),
+        ("", ""),
+        ("a=b", "a=b"),
+    ],
+)
 def test_neutralize_table(cell: str, safe: str) -> None:
     assert services.neutralize(cell) == safe
 
@@ -210,8 +268,12 @@ def test_purged_names_are_gone_from_the_database_files(app: Flask) -> None:
         services.record_signin(group.id, form_token="m", name="ZZ-PURGE-MARKER")
         clock.advance(31 * 86400)
         assert services.purge_names() == 1
-        assert db.session.scalar(select(func.count()).select_from(SignIn)
-                                 .where(SignIn.name.is_not(None))) == 0
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(SignIn).where(SignIn.name.is_not(None))
+            )
+            == 0
+        )
         if not is_sqlite():
             return
     files = sorted(app.config["KIOSK"].data_dir.glob("porchlight.db*"))
@@ -234,10 +296,12 @@ def test_purge_command_reports_counts(app: Flask) -> None:
 def test_note_counts_are_validated(app_ctx: Flask) -> None:
     group = make_session()
     with pytest.raises(services.InvalidSession):
-        services.save_note(group.id, themes="x", follow_ups=-1, incidents=0,
-                           incident_outcome="none", by="sam")
-    note = services.save_note(group.id, themes=" sleep ", follow_ups=2, incidents=1,
-                              incident_outcome="referred", by="sam")
+        services.save_note(
+            group.id, themes="x", follow_ups=-1, incidents=0, incident_outcome="none", by="sam"
+        )
+    note = services.save_note(
+        group.id, themes=" sleep ", follow_ups=2, incidents=1, incident_outcome="referred", by="sam"
+    )
     assert (note.themes, note.follow_ups, note.incidents) == ("sleep", 2, 1)
 
 
@@ -253,8 +317,11 @@ def test_concurrent_sign_ins_16_threads_x_50(app: Flask) -> None:
             barrier.wait()
             for index in range(50):
                 try:
-                    services.record_signin(group_id, form_token=f"w{number}-{index}",
-                                           visit="first" if index % 2 else "returning")
+                    services.record_signin(
+                        group_id,
+                        form_token=f"w{number}-{index}",
+                        visit="first" if index % 2 else "returning",
+                    )
                 except BaseException as exc:  # collected and asserted below
                     errors.append(exc)
             db.session.remove()
@@ -304,8 +371,16 @@ def test_sign_in_tables_hold_no_ip_device_or_agent_columns() -> None:
     for model in (SignIn, VisitorCode, CodeAttempt, GroupSession):
         columns = {c.name for c in model.__table__.columns}
         words = {word for column in columns for word in column.split("_")}
-        assert not words & {"ip", "agent", "address", "device", "serial", "phone", "email",
-                            "browser"}, model
+        assert not words & {
+            "ip",
+            "agent",
+            "address",
+            "device",
+            "serial",
+            "phone",
+            "email",
+            "browser",
+        }, model
     # Ids that reach URLs and sheets are random strings, not counters.
     assert str(SignIn.__table__.c.id.type).startswith("VARCHAR")
     assert str(GroupSession.__table__.c.id.type).startswith("VARCHAR")

@@ -50,10 +50,17 @@ def test_codes_are_drawn_with_secrets_not_random(monkeypatch: pytest.MonkeyPatch
     assert services.generate_code()
 
 
-@pytest.mark.parametrize(("typed", "same"), [
-    ("acorn-bench-tulip", True), ("Acorn Bench Tulip", True), ("  acorn  bench--tulip ", True),
-    ("acorn_bench_tulip", True), ("acornbenchtulip", False), ("acorn-bench", False),
-])
+@pytest.mark.parametrize(
+    ("typed", "same"),
+    [
+        ("acorn-bench-tulip", True),
+        ("Acorn Bench Tulip", True),
+        ("  acorn  bench--tulip ", True),
+        ("acorn_bench_tulip", True),
+        ("acornbenchtulip", False),
+        ("acorn-bench", False),
+    ],
+)
 def test_typed_codes_are_normalized(typed: str, same: bool) -> None:
     assert (services.hash_code(typed, KEY) == services.hash_code("acorn-bench-tulip", KEY)) is same
 

@@ -68,8 +68,11 @@ def decode_cookie(client: FlaskClient) -> dict[str, Any]:
     cookie = client.get_cookie("porchlight")
     if cookie is None:
         return {}
-    payload = cookie.value.split(".")[0] if not cookie.value.startswith(".") else \
-        cookie.value.split(".")[1]
+    payload = (
+        cookie.value.split(".")[0]
+        if not cookie.value.startswith(".")
+        else cookie.value.split(".")[1]
+    )
     raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
     if cookie.value.startswith("."):
         raw = zlib.decompress(raw)
@@ -96,17 +99,18 @@ def test_start_page_says_when_the_next_session_is(client: FlaskClient, app: Flas
 
 
 def test_fastest_path_is_four_taps_and_records_one_anonymous_sign_in(
-        client: FlaskClient, app: Flask) -> None:
+    client: FlaskClient, app: Flask
+) -> None:
     with app.app_context():
         group_id = make_session(agreement="We keep what is said here private.").id
     kiosk = Kiosk(client)
-    kiosk.start(group_id)                      # tap 1: the session
+    kiosk.start(group_id)  # tap 1: the session
     assert "What should the facilitator call you?" in kiosk.html
-    kiosk.tap("skip")                          # tap 2: skip the name
+    kiosk.tap("skip")  # tap 2: skip the name
     assert "Is this your first time here?" in kiosk.html
-    kiosk.tap("visit-unknown")                 # tap 3: prefer not to say
+    kiosk.tap("visit-unknown")  # tap 3: prefer not to say
     assert "We keep what is said here private." in kiosk.html
-    done = kiosk.tap("agree")                  # tap 4: the agreement
+    done = kiosk.tap("agree")  # tap 4: the agreement
     assert done.status_code == 200 and "You're signed in" in kiosk.html
     with app.app_context():
         rows = signins()
@@ -114,7 +118,8 @@ def test_fastest_path_is_four_taps_and_records_one_anonymous_sign_in(
 
 
 def test_confirmation_is_the_shared_screen_without_the_session_title(
-        client: FlaskClient, app: Flask) -> None:
+    client: FlaskClient, app: Flask
+) -> None:
     with app.app_context():
         group_id = make_session(title="Grief circle", collect_names=False).id
     kiosk = Kiosk(client)
@@ -128,8 +133,9 @@ def test_confirmation_is_the_shared_screen_without_the_session_title(
     assert "Grief circle" not in kiosk.html
 
 
-def test_name_and_visit_are_recorded_and_never_in_the_cookie(client: FlaskClient,
-                                                            app: Flask) -> None:
+def test_name_and_visit_are_recorded_and_never_in_the_cookie(
+    client: FlaskClient, app: Flask
+) -> None:
     with app.app_context():
         group_id = make_session().id
     kiosk = Kiosk(client)
@@ -151,8 +157,7 @@ def test_name_and_visit_are_recorded_and_never_in_the_cookie(client: FlaskClient
         assert [(r.name, r.visit) for r in signins()] == [("Alice-Marker", "first")]
 
 
-def test_double_submit_and_back_then_submit_leave_one_row(client: FlaskClient,
-                                                         app: Flask) -> None:
+def test_double_submit_and_back_then_submit_leave_one_row(client: FlaskClient, app: Flask) -> None:
     with app.app_context():
         group_id = make_session(collect_names=False).id
     kiosk = Kiosk(client)
@@ -160,18 +165,21 @@ def test_double_submit_and_back_then_submit_leave_one_row(client: FlaskClient,
     visit_screen = kiosk.html
     kiosk.tap("visit-first")
     # Double tap: the same final form posted again.
-    again = client.post("/signin/step", data={**hidden_fields(visit_screen), "go": "visit-first"},
-                        headers=HX)
+    again = client.post(
+        "/signin/step", data={**hidden_fields(visit_screen), "go": "visit-first"}, headers=HX
+    )
     assert again.status_code == 200 and "You're signed in" in again.get_data(as_text=True)
     # Back to the earlier screen (its HTML still in hand) and submit a different answer.
-    client.post("/signin/step", data={**hidden_fields(visit_screen), "go": "visit-returning"},
-                headers=HX)
+    client.post(
+        "/signin/step", data={**hidden_fields(visit_screen), "go": "visit-returning"}, headers=HX
+    )
     with app.app_context():
         assert len(signins()) == 1
 
 
 def test_back_goes_one_step_back_and_start_over_is_offered_everywhere(
-        client: FlaskClient, app: Flask) -> None:
+    client: FlaskClient, app: Flask
+) -> None:
     with app.app_context():
         group_id = make_session(agreement="Be kind.").id
     kiosk = Kiosk(client)
@@ -223,10 +231,11 @@ def test_get_and_bad_posts_start_over_without_error(client: FlaskClient, app: Fl
         group_id = make_session().id
     assert client.get("/signin/step").status_code == 303
     token = csrf_from(client.get("/").get_data(as_text=True))
-    for data in ({"session_id": "nope", "go": "start"},
-                 {"session_id": group_id, "go": "visit-first", "step": "visit",
-                  "token": "forged"},
-                 {"session_id": group_id, "go": "agree", "step": "agreement", "token": ""}):
+    for data in (
+        {"session_id": "nope", "go": "start"},
+        {"session_id": group_id, "go": "visit-first", "step": "visit", "token": "forged"},
+        {"session_id": group_id, "go": "agree", "step": "agreement", "token": ""},
+    ):
         response = client.post("/signin/step", data={**data, "csrf_token": token}, headers=HX)
         # htmx cannot see a 303, so it gets a 200 that tells it to load the start page.
         assert response.status_code == 200 and response.get_data() == b""
@@ -268,7 +277,8 @@ def test_session_closing_mid_flow_says_so(client: FlaskClient, app: Flask) -> No
 
 
 def test_new_visitor_code_is_shown_once_and_counts_later_visits_as_returning(
-        client: FlaskClient, app: Flask) -> None:
+    client: FlaskClient, app: Flask
+) -> None:
     with app.app_context():
         group_id = make_session(collect_names=False).id
     kiosk = Kiosk(client)
@@ -296,7 +306,8 @@ def test_new_visitor_code_is_shown_once_and_counts_later_visits_as_returning(
 
 
 def test_new_code_with_prefer_not_to_say_is_not_counted_as_returning(
-        client: FlaskClient, app: Flask) -> None:
+    client: FlaskClient, app: Flask
+) -> None:
     with app.app_context():
         group_id = make_session(collect_names=False).id
     kiosk = Kiosk(client)
@@ -308,8 +319,9 @@ def test_new_code_with_prefer_not_to_say_is_not_counted_as_returning(
         assert row.visit == "unknown" and row.visitor_code_hash
 
 
-def test_wrong_code_says_so_stores_nothing_and_is_rate_limited(client: FlaskClient,
-                                                              app: Flask) -> None:
+def test_wrong_code_says_so_stores_nothing_and_is_rate_limited(
+    client: FlaskClient, app: Flask
+) -> None:
     with app.app_context():
         group_id = make_session(collect_names=False).id
     kiosk = Kiosk(client)
@@ -329,8 +341,9 @@ def test_wrong_code_says_so_stores_nothing_and_is_rate_limited(client: FlaskClie
 
 
 @pytest.mark.parametrize("typed", ["", " ", "x" * 81, "=HYPERLINK(1)", "🙂🙂🙂"])
-def test_odd_code_input_gets_a_message_not_an_error(client: FlaskClient, app: Flask,
-                                                    typed: str) -> None:
+def test_odd_code_input_gets_a_message_not_an_error(
+    client: FlaskClient, app: Flask, typed: str
+) -> None:
     with app.app_context():
         group_id = make_session(collect_names=False).id
     kiosk = Kiosk(client)
@@ -382,8 +395,9 @@ def test_kiosk_left_open_overnight_still_signs_in(client: FlaskClient, app: Flas
         assert len(signins()) == 1
 
 
-def test_flow_abandoned_for_hours_starts_over_with_a_message(client: FlaskClient,
-                                                             app: Flask) -> None:
+def test_flow_abandoned_for_hours_starts_over_with_a_message(
+    client: FlaskClient, app: Flask
+) -> None:
     from kiosk import clock
 
     with app.app_context():

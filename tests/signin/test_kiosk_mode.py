@@ -23,12 +23,14 @@ def enroll(client: FlaskClient, name: str = "Lobby tablet") -> Any:
     return client.post("/staff/kiosks", data={"name": name, "csrf_token": token})
 
 
-def test_admin_enrolls_this_browser_which_is_logged_out(admin_client: FlaskClient,
-                                                        app: Flask) -> None:
+def test_admin_enrolls_this_browser_which_is_logged_out(
+    admin_client: FlaskClient, app: Flask
+) -> None:
     response = enroll(admin_client)
     assert response.status_code == 303 and response.headers["Location"] == "/"
-    cookie_header = next(v for k, v in response.headers.items()
-                         if k == "Set-Cookie" and v.startswith(KIOSK_COOKIE))
+    cookie_header = next(
+        v for k, v in response.headers.items() if k == "Set-Cookie" and v.startswith(KIOSK_COOKIE)
+    )
     assert "HttpOnly" in cookie_header and "SameSite=Lax" in cookie_header
     token = admin_client.get_cookie(KIOSK_COOKIE).value
     with app.app_context():
@@ -95,8 +97,9 @@ def test_enrolled_kiosk_gets_no_staff_data_from_any_staff_url(app: Flask, staff:
             assert response.status_code == 303, (path, response.status_code)
             assert "kiosk-admin" not in response.get_data(as_text=True)
     # htmx requests get the redirect as a header too.
-    response = kiosk.get(f"/staff/sessions/{values['session']}/roster",
-                         headers={"HX-Request": "true"})
+    response = kiosk.get(
+        f"/staff/sessions/{values['session']}/roster", headers={"HX-Request": "true"}
+    )
     assert response.headers["HX-Redirect"] == "/signin/kiosk-mode"
     leave_page = kiosk.get("/signin/kiosk-mode").get_data(as_text=True)
     assert "Matrix" not in leave_page
@@ -110,8 +113,9 @@ def test_enrolled_kiosk_gets_no_staff_data_from_any_staff_url(app: Flask, staff:
     assert kiosk.get("/").status_code == 200
 
 
-def test_leaving_kiosk_mode_needs_a_staff_login(admin_client: FlaskClient, app: Flask,
-                                                staff: Staff) -> None:
+def test_leaving_kiosk_mode_needs_a_staff_login(
+    admin_client: FlaskClient, app: Flask, staff: Staff
+) -> None:
     staff.create("sam", "facilitator")
     enroll(admin_client)
     page = admin_client.get("/signin/kiosk-mode").get_data(as_text=True)
@@ -146,8 +150,10 @@ def test_admin_lists_and_revokes_kiosks(app: Flask, staff: Staff) -> None:
     with app.app_context():
         device_id = db.session.scalars(select(KioskDevice.id)).one()
     csrf = csrf_from(listing)
-    assert admin.post(f"/staff/kiosks/{device_id}/revoke",
-                      data={"csrf_token": csrf}).status_code == 303
+    assert (
+        admin.post(f"/staff/kiosks/{device_id}/revoke", data={"csrf_token": csrf}).status_code
+        == 303
+    )
     assert "Revoked" in admin.get("/staff/kiosks").get_data(as_text=True)
     # The revoked cookie means nothing: staff pages answer as for anyone (the login page).
     assert "/staff/login" in tablet.get("/staff/sessions").headers["Location"]
