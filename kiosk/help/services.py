@@ -18,7 +18,6 @@ from markupsafe import Markup
 from sqlalchemy import CursorResult, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 
 from ..center.services import Setting, get, register
 from ..clock import utcnow
@@ -169,17 +168,14 @@ def ensure_seeded(country: str) -> None:
     """Load the starter lines for a country once, on first use (a fresh database works)."""
     if country not in SEEDS or db.session.get(CrisisLineSeed, country) is not None:
         return
-    try:
-        with write_transaction() as session:
-            if session.get(CrisisLineSeed, country) is not None:
-                return
-            session.add(CrisisLineSeed(country=country))
-            session.flush()
-            for order, entry in enumerate(SEEDS[country]):
-                session.add(CrisisLine(country=country, sort_order=order * 10, **entry))
-    except IntegrityError:
-        # Another tablet seeded the same country at the same moment; its rows are there.
-        db.session.rollback()
+    with write_transaction() as session:
+        # Checked again under the write lock: another tablet may have seeded it just now.
+        if session.get(CrisisLineSeed, country) is not None:
+            return
+        session.add(CrisisLineSeed(country=country))
+        session.flush()
+        for order, entry in enumerate(SEEDS[country]):
+            session.add(CrisisLine(country=country, sort_order=order * 10, **entry))
 
 
 def lines_for(country: str) -> list[CrisisLine]:

@@ -15,7 +15,6 @@ import phonenumbers
 from babel import Locale, UnknownLocaleError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from .. import clock
@@ -745,18 +744,10 @@ def count_view(service_id: int, day: date) -> None:
             .where(ResourceViewCount.service_id == service_id, ResourceViewCount.day == day)
             .values(views=ResourceViewCount.views + 1)
         )
-        if result.rowcount:  # type: ignore[attr-defined]
-            return
-        try:
-            with session.begin_nested():
-                session.add(ResourceViewCount(service_id=service_id, day=day, views=1))
-        except IntegrityError:
-            # Another request created today's row first (PostgreSQL): add to it instead.
-            session.execute(
-                update(ResourceViewCount)
-                .where(ResourceViewCount.service_id == service_id, ResourceViewCount.day == day)
-                .values(views=ResourceViewCount.views + 1)
-            )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            # Writers run one at a time (write_transaction), so no other request can create
+            # today's row between the update above and this insert.
+            session.add(ResourceViewCount(service_id=service_id, day=day, views=1))
 
 
 def views_by_service(since: date) -> dict[int, int]:
