@@ -2,6 +2,8 @@
 
 from .auth.models import LoginFailure, SetupToken, StaffSession, User
 from .center.models import CenterSetting
+from .checks import attach
+from .extensions import db
 from .help.models import (
     CrisisLine,
     CrisisLineSeed,
@@ -46,3 +48,7 @@ __all__ = [
     "User",
     "VisitorCode",
 ]
+
+
+# After every model: the CHECK constraints name columns of all areas.
+attach(db.metadata)
