@@ -73,6 +73,9 @@ def init_config(app: Flask, settings: Settings, overrides: dict[str, Any]) -> No
         BABEL_TRANSLATION_DIRECTORIES=";".join(str(p) for p in translation_dirs()),
         TESTING=settings.testing,
     )
+    if settings.testing:
+        # Cheap password hashing for the test suite only (kiosk/auth/services.py).
+        app.config["PASSWORD_HASH_METHOD"] = "scrypt:1024:1:1"  # noqa: S105  (a cost, not a secret)
     app.config.update(overrides)
 
 
