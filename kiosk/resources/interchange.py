@@ -12,6 +12,7 @@ import io
 import json
 import re
 import zipfile
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -190,6 +191,7 @@ def _count(preview: ImportPreview) -> None:
                     selectinload(ResourceService.hours),
                     selectinload(ResourceService.exceptions),
                     selectinload(ResourceService.categories),
+                    selectinload(ResourceService.organization),
                 )
             )
         }
@@ -213,13 +215,11 @@ def apply_import(preview: ImportPreview, by: str) -> int:
     touched = 0
     with write_transaction() as session:
         _add_imported_categories(session, preview)
+        # One query per table for the whole file, not several per row.
+        lookups = services.Lookups.load(session, (row.uuid for row in preview.rows))
         for row in preview.rows:
-            existing = (
-                session.scalar(select(ResourceService).where(ResourceService.uuid == row.uuid))
-                if row.uuid
-                else None
-            )
-            _service, changed = services.apply_input(session, row, by, existing)
+            existing = lookups.services.get(row.uuid) if row.uuid else None
+            _service, changed = services.apply_input(session, row, by, existing, lookups)
             touched += 1 if existing is None or changed else 0
     return touched
 
@@ -418,36 +418,51 @@ def _read_package(content: bytes) -> list[dict[str, Any]]:
     )
 
 
+def _by(rows: list[dict[str, str]], key: str) -> dict[str, list[dict[str, str]]]:
+    grouped: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in rows:
+        grouped[row.get(key, "")].append(row)
+    return grouped
+
+
 def package_to_services(tables: dict[str, list[dict[str, str]]]) -> list[dict[str, Any]]:
-    """Nest HSDS tables into service objects (the JSON form)."""
+    """Nest HSDS tables into service objects (the JSON form).
+
+    Every table is grouped by its key once, so the work grows with the package, not with its
+    square (it used to scan every table once per service).
+    """
     orgs = {o["id"]: o for o in tables["organizations"] if "id" in o}
     terms = {t["id"]: t for t in tables["taxonomy_terms"] if "id" in t}
+    addresses = _by(tables["addresses"], "location_id")
+    accessibility = _by(tables["accessibility"], "location_id")
     locations: dict[str, dict[str, Any]] = {
-        loc["id"]: dict(loc) for loc in tables["locations"] if "id" in loc
+        loc["id"]: {
+            **loc,
+            "addresses": addresses.get(loc["id"], []),
+            "accessibility": accessibility.get(loc["id"], []),
+        }
+        for loc in tables["locations"]
+        if "id" in loc
     }
-    for loc in locations.values():
-        loc["addresses"] = [a for a in tables["addresses"] if a.get("location_id") == loc["id"]]
-        loc["accessibility"] = [
-            a for a in tables["accessibility"] if a.get("location_id") == loc["id"]
-        ]
+    per_service = {
+        name: _by(tables[name], "service_id")
+        for name in ("phones", "schedules", "languages", "cost_options", "service_at_location")
+    }
+    attributes = _by(tables["attributes"], "link_id")
     result = []
     for row in tables["services"]:
         sid = row.get("id", "")
         item: dict[str, Any] = dict(row)
         item["organization"] = orgs.get(row.get("organization_id", ""), {})
-        item["phones"] = [p for p in tables["phones"] if p.get("service_id") == sid]
-        item["schedules"] = [s for s in tables["schedules"] if s.get("service_id") == sid]
-        item["languages"] = [lang for lang in tables["languages"] if lang.get("service_id") == sid]
-        item["cost_options"] = [c for c in tables["cost_options"] if c.get("service_id") == sid]
+        for name in ("phones", "schedules", "languages", "cost_options"):
+            item[name] = per_service[name].get(sid, [])
         item["service_at_locations"] = [
             {**sal, "location": locations.get(sal.get("location_id", ""), {})}
-            for sal in tables["service_at_location"]
-            if sal.get("service_id") == sid
+            for sal in per_service["service_at_location"].get(sid, [])
         ]
         item["attributes"] = [
             {**a, "taxonomy_term": terms.get(a.get("taxonomy_term_id", ""), {})}
-            for a in tables["attributes"]
-            if a.get("link_id") == sid
+            for a in attributes.get(sid, [])
         ]
         result.append(item)
     return result

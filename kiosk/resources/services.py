@@ -6,6 +6,7 @@ Functions take plain values and raise named errors; none of them knows about ``r
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -437,7 +438,63 @@ def build_search_text(service: ResourceService) -> str:
     return search.normalize(" ".join(p for p in parts if p))
 
 
-def _organization(session: Session, data: ServiceInput) -> Organization:
+@dataclass
+class Lookups:
+    """What ``apply_input`` looks up for every row, loaded once for a whole import."""
+
+    services: dict[str, ResourceService]
+    orgs_by_uuid: dict[str, Organization]
+    orgs_by_name: dict[str, Organization]
+    categories: dict[str, ResourceCategory]
+
+    @classmethod
+    def load(cls, session: Session, uuids: Iterable[str]) -> Lookups:
+        """Existing services (with what snapshots read), every organization and category."""
+        ensure_categories(session)
+        wanted = [uuid for uuid in uuids if uuid]
+        found: dict[str, ResourceService] = {}
+        for start in range(0, len(wanted), 500):  # bounded IN lists on both databases
+            found.update(
+                (service.uuid, service)
+                for service in session.scalars(
+                    select(ResourceService)
+                    .where(ResourceService.uuid.in_(wanted[start : start + 500]))
+                    .options(
+                        selectinload(ResourceService.hours),
+                        selectinload(ResourceService.exceptions),
+                        selectinload(ResourceService.categories),
+                        selectinload(ResourceService.organization),
+                    )
+                )
+            )
+        orgs = list(session.scalars(select(Organization).order_by(Organization.id)))
+        by_name: dict[str, Organization] = {}
+        for org in orgs:
+            by_name.setdefault(org.name, org)  # as ``.limit(1)`` would pick
+        return cls(
+            services=found,
+            orgs_by_uuid={org.uuid: org for org in orgs},
+            orgs_by_name=by_name,
+            categories={c.slug: c for c in session.scalars(select(ResourceCategory))},
+        )
+
+
+def _organization(
+    session: Session, data: ServiceInput, lookups: Lookups | None = None
+) -> Organization:
+    if lookups is not None:
+        org = lookups.orgs_by_uuid.get(data.organization_uuid) if data.organization_uuid else None
+        org = org or lookups.orgs_by_name.get(data.organization_name)
+        if org is None:
+            org = Organization(name=data.organization_name)
+            if data.organization_uuid:
+                org.uuid = data.organization_uuid
+            session.add(org)
+            if data.organization_uuid:
+                lookups.orgs_by_uuid[data.organization_uuid] = org
+        # Registered under its new name too, as the query below would find it after a flush.
+        lookups.orgs_by_name.setdefault(data.organization_name, org)
+        return _fill_organization(org, data)
     org = None
     if data.organization_uuid:
         org = session.scalar(
@@ -452,6 +509,10 @@ def _organization(session: Session, data: ServiceInput) -> Organization:
         if data.organization_uuid:
             org.uuid = data.organization_uuid
         session.add(org)
+    return _fill_organization(org, data)
+
+
+def _fill_organization(org: Organization, data: ServiceInput) -> Organization:
     org.name = data.organization_name
     org.description = data.organization_description or org.description
     org.website = data.organization_website or org.website
@@ -460,28 +521,40 @@ def _organization(session: Session, data: ServiceInput) -> Organization:
 
 
 def apply_input(
-    session: Session, data: ServiceInput, by: str, service: ResourceService | None = None
+    session: Session,
+    data: ServiceInput,
+    by: str,
+    service: ResourceService | None = None,
+    lookups: Lookups | None = None,
 ) -> tuple[ResourceService, list[str]]:
     """Create or update a service from validated input; returns it and the changed fields.
 
     Runs inside the caller's write transaction and records the change in the audit trail.
+    An import passes ``lookups`` (loaded once): then no row issues a query, and nothing is
+    flushed until the caller's transaction ends.
     """
-    ensure_categories(session)
-    if service is None and data.uuid:
-        service = session.scalar(select(ResourceService).where(ResourceService.uuid == data.uuid))
+    if lookups is None:
+        ensure_categories(session)
+        if service is None and data.uuid:
+            service = session.scalar(
+                select(ResourceService).where(ResourceService.uuid == data.uuid)
+            )
+    elif service is None and data.uuid:
+        service = lookups.services.get(data.uuid)
     before = snapshot(service) if service is not None else {}
     created = service is None
     with session.no_autoflush:
-        organization = _organization(session, data)
-        categories = (
-            list(
+        organization = _organization(session, data, lookups)
+        if lookups is not None:
+            categories = [lookups.categories[s] for s in data.categories if s in lookups.categories]
+        elif data.categories:
+            categories = list(
                 session.scalars(
                     select(ResourceCategory).where(ResourceCategory.slug.in_(data.categories))
                 )
             )
-            if data.categories
-            else []
-        )
+        else:
+            categories = []
         if service is None:
             service = ResourceService(uuid=data.uuid or new_uuid())
         service.organization = organization
@@ -532,7 +605,10 @@ def apply_input(
                 fields=",".join(changed),
             )
         )
-    session.flush()
+    if lookups is None:
+        session.flush()
+    elif created and data.uuid:
+        lookups.services[data.uuid] = service
     return service, changed
 
 

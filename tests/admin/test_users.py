@@ -42,7 +42,7 @@ def test_admin_adds_an_account(app: Flask, admin_client: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize(
-    "data,message",
+    ("data", "message"),
     [
         (
             {"username": "jo", "role": "facilitator", "password": "short", "confirm": "short"},

@@ -26,7 +26,7 @@ def test_login_names_are_case_insensitive(client: FlaskClient, staff: Staff) -> 
 
 
 @pytest.mark.parametrize(
-    "username,password",
+    ("username", "password"),
     [
         ("rosa", "wrong password entirely"),
         ("nobody", PASSWORD),

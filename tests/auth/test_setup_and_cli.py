@@ -54,7 +54,7 @@ def test_setup_link_is_useless_once_an_admin_exists(app: Flask, client: FlaskCli
 
 
 @pytest.mark.parametrize(
-    "password,message",
+    ("password", "message"),
     [
         ("short one", "Use at least 12 characters."),
         ("password1234", "That password is too common."),
@@ -112,7 +112,7 @@ def test_create_user_prompts_for_password(app: Flask, runner: FlaskCliRunner) ->
 
 
 @pytest.mark.parametrize(
-    "args,stdin,message",
+    ("args", "stdin", "message"),
     [
         (
             ["create-user", "lee", "--role", "facilitator", "--password-stdin"],

@@ -40,7 +40,7 @@ def test_environment_overrides(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
 
 
 @pytest.mark.parametrize(
-    "name,value", [("KIOSK_PORT", "eighty"), ("KIOSK_PORT", "0"), ("KIOSK_THREADS", "-1")]
+    ("name", "value"), [("KIOSK_PORT", "eighty"), ("KIOSK_PORT", "0"), ("KIOSK_THREADS", "-1")]
 )
 def test_bad_settings_are_named(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
     monkeypatch.setenv(name, value)
@@ -102,12 +102,12 @@ def test_wsgi_migrates_prints_setup_link_and_serves(tmp_path: Path) -> None:
         assert response.status == 200
         assert response.headers.get("Server") is None
         assert urllib.request.urlopen(link, timeout=5).status == 200
-        try:
+        # pytest.raises, not try/except: a 200 here must fail the test, not skip its checks.
+        with pytest.raises(urllib.error.HTTPError) as raised:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/nope", timeout=5)
-        except urllib.error.HTTPError as error:
-            body = error.read().decode()
-            assert error.code == 404 and "Traceback" not in body
-            assert error.headers.get("Server") is None
+        body = raised.value.read().decode()
+        assert raised.value.code == 404 and "Traceback" not in body
+        assert raised.value.headers.get("Server") is None
     finally:
         process.terminate()
         output = process.communicate(timeout=10)[0]
