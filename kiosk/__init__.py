@@ -131,10 +131,6 @@ def init_blueprints(app: Flask) -> None:
 
     init_resources_cli(app)
 
-    from .help.cli import init_cli as init_help_cli
-
-    init_help_cli(app)
-
 
 def init_templates(app: Flask) -> None:
     """Values every template may use."""

@@ -1,17 +1,21 @@
-"""``flask --app kiosk help seed`` (old help requests are purged by ``flask purge``)."""
+"""``flask --app kiosk help purge`` and ``flask --app kiosk help seed``."""
 
 from __future__ import annotations
 
 import click
-from flask import Flask
-from flask.cli import AppGroup
 
 from . import services
+from .routes import bp
 
-help_cli = AppGroup("help", help="Crisis lines and help requests.")
+
+@bp.cli.command("purge")
+def purge_command() -> None:
+    """Delete quiet-word and professional-help requests older than the retention period."""
+    removed = services.purge()
+    click.echo(f"Purged {removed} help request(s).")
 
 
-@help_cli.command("seed")
+@bp.cli.command("seed")
 @click.option(
     "--country",
     type=click.Choice(sorted(services.COUNTRIES)),
@@ -23,8 +27,3 @@ def seed_command(country: str | None) -> None:
     chosen = country or services.current_country()
     services.ensure_seeded(chosen)
     click.echo(f"Crisis lines for {chosen}: {len(services.lines_for(chosen))}.")
-
-
-def init_cli(app: Flask) -> None:
-    """Register the commands (like the other areas: no import from the views)."""
-    app.cli.add_command(help_cli)

@@ -31,7 +31,7 @@ from .forms import (
 )
 from .plan import REVIEW_STEP, STEPS, navigate
 
-bp = Blueprint("help", __name__)
+bp = Blueprint("help", __name__, cli_group="help")
 # The quiet word's one-time tokens are signed for this scope only (never valid for a sign-in).
 QUIET_WORD_SCOPE = "quiet-word"
 staff_bp = Blueprint("help_staff", __name__, url_prefix="/staff/help")
@@ -338,3 +338,6 @@ def line_delete(line_id: int) -> Response:
         abort(404)
     flash(_("Line removed."), "success")
     return redirect(url_for("help_staff.lines", country=country), 303)
+
+
+from . import cli  # noqa: E402,F401  (attaches `flask help …` commands to bp)

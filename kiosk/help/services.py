@@ -15,16 +15,14 @@ import segno
 from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
 
 from ..center.services import Setting, get, register
 from ..clock import utcnow
 from ..db import is_sqlite, write_transaction
 from ..extensions import db
-from ..ops import retention
 from ..sessions.models import GroupSession
 from .models import (
     CrisisLine,
@@ -517,23 +515,24 @@ def alerts_digest(alerts: list[Alert]) -> str:
     return hashlib.sha256(state.encode()).hexdigest()[:16]
 
 
-@retention.rule("purged {count} help request(s)")
-def _delete_old_requests(session: Session, now: datetime) -> int:
-    cutoff = now - timedelta(days=int(get(RETENTION_DAYS.key)))
-    return sum(
-        _rowcount(session.execute(delete(model).where(model.created_at < cutoff)))
-        for model in KINDS.values()
-    )
-
-
 def purge(now: datetime | None = None) -> int:
     """Delete requests older than the retention period; returns how many rows went.
 
     Daily counts and response times were added to HelpDailyCount as requests came and were
-    acknowledged, so reports keep them. The retention helper overwrites freed pages and
-    checkpoints the WAL, so the words are really gone from the files.
+    acknowledged, so reports keep them. On SQLite, secure_delete overwrites the freed pages and
+    a checkpoint moves the change out of the WAL, so the words are really gone from the files.
     """
-    return retention.run(_delete_old_requests, now)
+    cutoff = (now or utcnow()) - timedelta(days=int(get(RETENTION_DAYS.key)))
+    removed = 0
+    with write_transaction() as session:
+        if is_sqlite():
+            session.execute(text("PRAGMA secure_delete=ON"))
+        for model in KINDS.values():
+            removed += _rowcount(session.execute(delete(model).where(model.created_at < cutoff)))
+    if is_sqlite():
+        db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        db.session.commit()
+    return removed
 
 
 def open_count() -> int:

@@ -8,14 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from .. import clock
-from ..db import write_transaction
+from ..db import is_sqlite, write_transaction
 from ..extensions import db
-from ..ops import retention
 from .models import GroupSession, SessionNote, SignIn, Source, Visit, random_id
 
 # PRODUCT §6: names on sign-ins are anonymized after 30 days.
@@ -427,16 +425,29 @@ def attendance_csv(
     return buffer.getvalue()
 
 
-@retention.rule("anonymized {count} sign-in name(s)")
-def _blank_old_names(session: Session, now: datetime) -> int:
-    result = session.execute(
-        update(SignIn)
-        .where(SignIn.created_at < now - NAME_RETENTION, SignIn.name.is_not(None))
-        .values(name=None)
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
 def purge_names(now: datetime | None = None) -> int:
     """Blank the names on sign-ins older than the retention period; returns how many."""
-    return retention.run(_blank_old_names, now)
+    cutoff = (now or clock.utcnow()) - NAME_RETENTION
+    with write_transaction() as session:
+        if is_sqlite():
+            # A purge must really delete (reliability.md P6): zero freed space in the file.
+            session.execute(text("PRAGMA secure_delete=ON"))
+        result = session.execute(
+            update(SignIn)
+            .where(SignIn.created_at < cutoff, SignIn.name.is_not(None))
+            .values(name=None)
+        )
+        count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    if count:
+        checkpoint_wal()
+    return count
+
+
+def checkpoint_wal() -> None:
+    """Fold the write-ahead log into the database file and empty it, so old page versions that
+    still hold purged values do not linger in ``-wal`` (SQLite only)."""
+    if not is_sqlite():
+        return
+    db.session.remove()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

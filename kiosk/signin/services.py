@@ -15,13 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, select, text, update
 
 from .. import clock
-from ..db import write_transaction
+from ..db import is_sqlite, write_transaction
 from ..extensions import db
-from ..ops import retention
 from ..sessions import services as sessions
 from .models import CodeAttempt, KioskDevice, VisitorCode
 
@@ -144,18 +142,17 @@ def check_code(
             time.sleep(remaining)
 
 
-@retention.rule("forgot {count} visitor code(s)")
-def _forget_old_codes(session: Session, now: datetime) -> int:
-    forgotten = session.execute(
-        delete(VisitorCode).where(VisitorCode.last_used_on < now - CODE_RETENTION)
-    ).rowcount  # type: ignore[attr-defined]
-    session.execute(delete(CodeAttempt).where(CodeAttempt.at < now - timedelta(days=1)))
-    return int(forgotten or 0)
-
-
 def purge_codes(now: datetime | None = None) -> int:
     """Forget codes unused for 12 months, and old wrong-code records; returns codes forgotten."""
-    return retention.run(_forget_old_codes, now)
+    moment = now or clock.utcnow()
+    with write_transaction() as session:
+        if is_sqlite():
+            session.execute(text("PRAGMA secure_delete=ON"))  # purges really delete (P6)
+        forgotten = session.execute(
+            delete(VisitorCode).where(VisitorCode.last_used_on < moment - CODE_RETENTION)
+        ).rowcount  # type: ignore[attr-defined]
+        session.execute(delete(CodeAttempt).where(CodeAttempt.at < moment - timedelta(days=1)))
+    return int(forgotten or 0)
 
 
 def start_tile(now: datetime | None = None) -> dict[str, Any]:

@@ -289,7 +289,7 @@ def test_purge_command_reports_counts(app: Flask) -> None:
     clock.advance(31 * 86400)
     result = app.test_cli_runner().invoke(args=["purge"])
     assert result.exit_code == 0
-    assert "anonymized 1 sign-in name(s)" in result.output.lower()
+    assert "Anonymized 1 sign-in name(s)" in result.output
     assert "Old name" not in result.output
 
 
