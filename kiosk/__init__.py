@@ -20,6 +20,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static")
     )
+    init_inputs(app)
     init_config(app, settings, overrides)
 
     from . import models  # noqa: F401  (registers every table on the metadata)
@@ -74,6 +75,14 @@ def init_config(app: Flask, settings: Settings, overrides: dict[str, Any]) -> No
         TESTING=settings.testing,
     )
     app.config.update(overrides)
+
+
+def init_inputs(app: Flask) -> None:
+    """Every form value, query value and header is cleaned of control characters (issue 9)."""
+    from .inputs import CleanHeaders, CleanRequest
+
+    app.request_class = CleanRequest
+    app.wsgi_app = CleanHeaders(app.wsgi_app)  # type: ignore[method-assign]
 
 
 def translation_dirs() -> list[Path]:

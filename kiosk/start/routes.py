@@ -6,6 +6,7 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 from werkzeug.wrappers import Response
 
 from ..auth.access import SESSION_TOKEN_KEY
+from ..inputs import safe_target
 from ..i18n import LANGUAGES, LOCALE_KEY
 
 bp = Blueprint("start", __name__)
@@ -38,8 +39,6 @@ def language() -> Response:
     if code not in LANGUAGES:
         abort(400)
     session[LOCALE_KEY] = code
-    back = request.form.get("next", "")
-    # Only same-site paths, never another host (open redirect).
-    if not back.startswith("/") or back.startswith("//") or "\\" in back:
-        back = url_for("start.index")
+    # Only same-site paths, never another host (open redirect): see inputs.safe_target.
+    back = safe_target(request.form.get("next"), url_for("start.index"))
     return redirect(back, 303)
