@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     """Build the app from settings (default: the environment)."""
     settings = config if isinstance(config, Settings) else Settings.from_env()
+    # Bad settings stop start-up with one clear line (ConfigError), never a traceback later.
+    settings.check()
     overrides = config if isinstance(config, dict) else {}
     app = Flask(
         __name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static")

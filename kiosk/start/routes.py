@@ -6,8 +6,8 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 from werkzeug.wrappers import Response
 
 from ..auth.access import SESSION_TOKEN_KEY
-from ..inputs import safe_target
 from ..i18n import LANGUAGES, LOCALE_KEY
+from ..inputs import safe_target
 
 bp = Blueprint("start", __name__)
 
