@@ -16,10 +16,13 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     """Build the app from settings (default: the environment)."""
     settings = config if isinstance(config, Settings) else Settings.from_env()
+    # Bad settings stop start-up with one clear line (ConfigError), never a traceback later.
+    settings.check()
     overrides = config if isinstance(config, dict) else {}
     app = Flask(
         __name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static")
     )
+    init_inputs(app)
     init_config(app, settings, overrides)
 
     from . import models  # noqa: F401  (registers every table on the metadata)
@@ -77,6 +80,14 @@ def init_config(app: Flask, settings: Settings, overrides: dict[str, Any]) -> No
         # Cheap password hashing for the test suite only (kiosk/auth/services.py).
         app.config["PASSWORD_HASH_METHOD"] = "scrypt:1024:1:1"  # noqa: S105  (a cost, not a secret)
     app.config.update(overrides)
+
+
+def init_inputs(app: Flask) -> None:
+    """Every form value, query value and header is cleaned of control characters (issue 9)."""
+    from .inputs import CleanHeaders, CleanRequest
+
+    app.request_class = CleanRequest
+    app.wsgi_app = CleanHeaders(app.wsgi_app)  # type: ignore[method-assign]
 
 
 def translation_dirs() -> list[Path]:

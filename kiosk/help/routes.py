@@ -70,30 +70,41 @@ def quiet_word() -> Response:
         (group.id, f"{group.title} · {group.room}" if group.room else group.title)
         for group in open_sessions()
     ]
-    form = QuietWordForm(groups=groups)
+    formdata = None
+    if request.method == "POST" and request.form.get("group") not in {gid for gid, _ in groups}:
+        # The chosen group closed while the screen was open (or none was chosen): the request
+        # goes without a group rather than failing; staff still get it (issue 9, point 1).
+        formdata = request.form.copy()
+        formdata.pop("group", None)
+    form = (
+        QuietWordForm(groups=groups, formdata=formdata)
+        if formdata
+        else QuietWordForm(groups=groups)
+    )
     secret = current_app.config["SECRET_KEY"]
     if form.validate_on_submit():
         try:
             nonce = read_form_token(secret, form.token.data or "", QUIET_WORD_SCOPE)
-            services.send_quiet_word(
-                form.when.data or "now",
-                form.find_me.data or "",
-                form.group.data or None,
-                form_token=nonce,
-            )
+            _send_quiet_word(form, nonce)
         except BadFormToken:
             # Forged, or older than a few hours (the idle reset makes that rare): ask again.
             form.token.errors = [_("Sorry, that took a while. Please press Send again.")]
             form.token.data = issue_form_token(secret, QUIET_WORD_SCOPE)
-        except services.InvalidChoice:
-            # The group closed while the screen was open: ask again rather than guess.
-            form.group.errors = [_("That group is no longer open. Choose another, or none.")]
         else:
             return signed_in_screen()
     elif request.method == "GET" or not form.token.data:
         form.token.data = issue_form_token(secret, QUIET_WORD_SCOPE)
     status = 400 if request.method == "POST" else 200
     return page_or_fragment("help/quiet_word.html", "help/_quiet_word.html", status, form=form)
+
+
+def _send_quiet_word(form: QuietWordForm, nonce: str) -> None:
+    when, find_me = form.when.data or "now", form.find_me.data or ""
+    try:
+        services.send_quiet_word(when, find_me, form.group.data or None, form_token=nonce)
+    except services.InvalidChoice:
+        # The group was deleted a moment ago: never drop the request, send it without one.
+        services.send_quiet_word(when, find_me, None, form_token=nonce)
 
 
 @bp.route("/plan")

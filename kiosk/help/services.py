@@ -21,7 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..center.services import Setting, get, register
 from ..clock import utcnow
-from ..db import is_sqlite, write_transaction
+from ..db import SQLITE_WRITE_LOCK, is_sqlite, write_transaction
 from ..extensions import db
 from ..sessions.models import GroupSession
 from .models import (
@@ -530,8 +530,10 @@ def purge(now: datetime | None = None) -> int:
         for model in KINDS.values():
             removed += _rowcount(session.execute(delete(model).where(model.created_at < cutoff)))
     if is_sqlite():
-        db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
-        db.session.commit()
+        # One writer or checkpoint at a time in this process (kiosk.db.SQLITE_WRITE_LOCK).
+        with SQLITE_WRITE_LOCK:
+            db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+            db.session.commit()
     return removed
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
-from ..db import is_sqlite, write_transaction
+from ..db import SQLITE_WRITE_LOCK, is_sqlite, write_transaction
 from ..extensions import db
 from .models import GroupSession, SessionNote, SignIn, Source, Visit, random_id
 
@@ -449,5 +449,9 @@ def checkpoint_wal() -> None:
     if not is_sqlite():
         return
     db.session.remove()
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    # One writer or checkpoint at a time in this process (kiosk.db.SQLITE_WRITE_LOCK).
+    with (
+        SQLITE_WRITE_LOCK,
+        db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection,
+    ):
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

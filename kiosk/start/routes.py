@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 
 from ..auth.access import SESSION_TOKEN_KEY
 from ..i18n import LANGUAGES, LOCALE_KEY
+from ..inputs import safe_target
 from ..signin.services import start_tile
 
 bp = Blueprint("start", __name__)
@@ -39,8 +40,6 @@ def language() -> Response:
     if code not in LANGUAGES:
         abort(400)
     session[LOCALE_KEY] = code
-    back = request.form.get("next", "")
-    # Only same-site paths, never another host (open redirect).
-    if not back.startswith("/") or back.startswith("//") or "\\" in back:
-        back = url_for("start.index")
+    # Only same-site paths, never another host (open redirect): see inputs.safe_target.
+    back = safe_target(request.form.get("next"), url_for("start.index"))
     return redirect(back, 303)
