@@ -26,9 +26,20 @@ from .models import CodeAttempt, KioskDevice, VisitorCode
 WORDLIST = Path(__file__).with_name("eff_short_wordlist.txt")
 CODE_WORDS = 3  # 3 words of 1,296: about 31 bits (WORDLIST-LICENSE.md)
 CODE_RETENTION = timedelta(days=365)  # PRODUCT §6: forgotten after 12 months unused
-# Per kiosk: this many wrong codes within the window, then no more checks until it passes.
+# Wrong-code limits (the arithmetic is in docs/signin.md). Each guesser pays for its own guesses:
+# every enrolled kiosk and every unenrolled browser (by a random cookie) has its own count. The
+# first MAX_WRONG_CODES wrong codes in a day cost nothing; after that each wrong code pauses code
+# entry *for that guesser only* for a while that doubles, from FIRST_PAUSE up to LONGEST_PAUSE.
 MAX_WRONG_CODES = 5
-WRONG_CODE_WINDOW = timedelta(minutes=10)
+WRONG_CODE_WINDOW = timedelta(days=1)
+FIRST_PAUSE = timedelta(seconds=30)
+LONGEST_PAUSE = timedelta(minutes=15)
+# A guesser can drop its browser cookie and start a fresh count, so all unenrolled browsers
+# together also have a ceiling: past it, code entry pauses for unenrolled browsers (never for an
+# enrolled kiosk) until the hour's count falls again.
+UNENROLLED_CEILING = 60
+UNENROLLED_CEILING_WINDOW = timedelta(hours=1)
+BROWSER_KEY_PREFIX = "browser-"
 # Every code check takes at least this long, right or wrong, so timing tells nothing.
 CODE_CHECK_SECONDS = 0.25
 # A kiosk form is good for this long after the session was chosen.
@@ -99,15 +110,41 @@ def create_code(key: bytes, now: datetime | None = None) -> tuple[str, str]:
     raise SignInError("could not draw an unused code")  # 5 collisions in 2^31: never in practice
 
 
-def _recent_failures(kiosk_key: str, moment: datetime) -> int:
-    return int(
-        db.session.scalar(
-            select(func.count())
-            .select_from(CodeAttempt)
-            .where(CodeAttempt.kiosk_key == kiosk_key, CodeAttempt.at > moment - WRONG_CODE_WINDOW)
+def browser_key(cookie_token: str) -> str:
+    """The limiter key of an unenrolled browser: a short hash of its random limiter cookie.
+
+    Privacy: the cookie is random, says nothing about the person, and only its hash is kept,
+    with the wrong-code times, for a day.
+    """
+    return BROWSER_KEY_PREFIX + hashlib.sha256(cookie_token.encode()).hexdigest()[:16]
+
+
+def pause_after(wrong_codes: int) -> timedelta:
+    """How long code entry pauses after a guesser's ``wrong_codes``-th wrong code of the day."""
+    if wrong_codes < MAX_WRONG_CODES:
+        return timedelta(0)
+    doublings = min(wrong_codes - MAX_WRONG_CODES, 20)
+    return min(FIRST_PAUSE * 2**doublings, LONGEST_PAUSE)
+
+
+def _paused(kiosk_key: str, moment: datetime) -> bool:
+    wrong, last = db.session.execute(
+        select(func.count(), func.max(CodeAttempt.at)).where(
+            CodeAttempt.kiosk_key == kiosk_key, CodeAttempt.at > moment - WRONG_CODE_WINDOW
         )
-        or 0
-    )
+    ).one()
+    if last is not None and moment < last + pause_after(int(wrong)):
+        return True
+    if kiosk_key.startswith(BROWSER_KEY_PREFIX) or kiosk_key == UNENROLLED:
+        unenrolled = db.session.scalar(
+            select(func.count()).where(
+                (CodeAttempt.kiosk_key.startswith(BROWSER_KEY_PREFIX))
+                | (CodeAttempt.kiosk_key == UNENROLLED),
+                CodeAttempt.at > moment - UNENROLLED_CEILING_WINDOW,
+            )
+        )
+        return int(unenrolled or 0) >= UNENROLLED_CEILING
+    return False
 
 
 def check_code(
@@ -119,12 +156,15 @@ def check_code(
 ) -> str | None:
     """The hash of a known code (marking it used), or None; raises TooManyTries.
 
+    ``kiosk_key`` is the guesser: ``kiosk-<id>`` for an enrolled kiosk, ``browser_key(...)``
+    for an unenrolled browser. A pause only ever stops the guesser that caused it.
+
     Right and wrong codes do the same work and are padded to the same duration.
     """
     started = time.monotonic()
     moment = now or clock.utcnow()
     try:
-        if _recent_failures(kiosk_key, moment) >= MAX_WRONG_CODES:
+        if _paused(kiosk_key, moment):
             raise TooManyTries(kiosk_key)
         digest = hash_code(code, key)
         with write_transaction() as session:
