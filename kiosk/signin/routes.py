@@ -21,6 +21,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
@@ -155,7 +156,10 @@ def _carry_out(move: flow.Move, form: StepForm, row: GroupSession) -> Response:
     elif move.action is flow.Action.FINISH:
         return _finish(form, row)
     elif move.action is flow.Action.NEW_CODE:
-        code, digest = services.create_code(services.code_key(_secret()))
+        # Words in the language on screen; the code then works on either language's kiosk.
+        code, digest = services.create_code(
+            services.code_key(_secret()), language=str(get_locale() or "en")[:2]
+        )
         form.code_ref.data = services.sign_code_ref(_secret(), digest)
         # Shown once, here; it is never stored in words and never sent again.
         return _render(form, row, move.step, new_code=code)

@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import secrets
 import time
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -23,8 +24,12 @@ from ..extensions import db
 from ..sessions import services as sessions
 from .models import CodeAttempt, KioskDevice, VisitorCode
 
-WORDLIST = Path(__file__).with_name("eff_short_wordlist.txt")
-CODE_WORDS = 3  # 3 words of 1,296: about 31 bits (WORDLIST-LICENSE.md)
+# Calm, curated word lists, one per kiosk language (words/SOURCES.md, tools/build_wordlists.py).
+WORD_LISTS = {
+    "en": Path(__file__).with_name("words") / "en.txt",
+    "es": Path(__file__).with_name("words") / "es.txt",
+}
+CODE_WORDS = 3  # 3 words of at least 1,296: at least 31 bits (docs/SIGNIN.md)
 CODE_RETENTION = timedelta(days=365)  # PRODUCT §6: forgotten after 12 months unused
 # Wrong-code limits (the arithmetic is in docs/signin.md). Each guesser pays for its own guesses:
 # every enrolled kiosk and every unenrolled browser (by a random cookie) has its own count. The
@@ -59,11 +64,20 @@ class BadFormToken(SignInError):
     """The kiosk form's token is forged, for another session, or too old."""
 
 
-@lru_cache(maxsize=1)
-def words() -> tuple[str, ...]:
-    """The shipped EFF short word list, letters only ("yo-yo" is dropped: dashes join words)."""
-    listed = [w.strip() for w in WORDLIST.read_text(encoding="utf-8").splitlines()]
-    return tuple(w for w in listed if w.isalpha())
+def fold(text: str) -> str:
+    """Lower case without accents: "Ábaco" and "abaco" are the same word to a code.
+
+    A Spanish code typed on an English keyboard (or the other way round) must still match.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=4)
+def words(language: str = "en") -> tuple[str, ...]:
+    """The shipped word list for a kiosk language (English for any other)."""
+    path = WORD_LISTS.get(language, WORD_LISTS["en"])
+    return tuple(w for w in path.read_text(encoding="utf-8").split() if w)
 
 
 def code_key(secret_key: str) -> bytes:
@@ -76,8 +90,14 @@ def code_key(secret_key: str) -> bytes:
 
 
 def normalize_code(text: str) -> str:
-    """Lower-case words joined by single dashes, whatever separators were typed."""
-    cleaned = "".join(ch if ch.isalpha() else " " for ch in text.lower())
+    """Lower-case words without accents joined by single dashes, whatever separators were typed.
+
+    This is what the HMAC is taken of, so a code is one code in every language: the words
+    were drawn from the list of the language the kiosk showed, but "árbol-nube-sol" and
+    "ARBOL nube sol" hash the same, on the English kiosk or the Spanish one. Codes drawn from
+    the earlier (ASCII) list hash exactly as before.
+    """
+    cleaned = "".join(ch if ch.isalpha() else " " for ch in fold(text))
     return "-".join(cleaned.split())
 
 
@@ -86,9 +106,9 @@ def hash_code(code: str, key: bytes) -> str:
     return hmac.new(key, normalize_code(code).encode(), hashlib.sha256).hexdigest()
 
 
-def generate_code() -> str:
+def generate_code(language: str = "en") -> str:
     """A fresh code of random words, drawn with ``secrets`` (never ``random``)."""
-    vocabulary = words()
+    vocabulary = words(language)
     return "-".join(secrets.choice(vocabulary) for _ in range(CODE_WORDS))
 
 
@@ -97,11 +117,12 @@ def _day(moment: datetime) -> datetime:
     return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def create_code(key: bytes, now: datetime | None = None) -> tuple[str, str]:
-    """Make and store a new code; returns (the words, to show once; their hash)."""
+def create_code(key: bytes, now: datetime | None = None, language: str = "en") -> tuple[str, str]:
+    """Make and store a new code in the kiosk's language; returns (the words, to show once;
+    their hash)."""
     moment = _day(now or clock.utcnow())
     for _attempt in range(5):
-        code = generate_code()
+        code = generate_code(language)
         digest = hash_code(code, key)
         with write_transaction() as session:
             if session.get(VisitorCode, digest) is None:
