@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from flask import Flask, current_app, session
+from flask_babel import format_date
 
 from .extensions import babel
 
@@ -30,3 +33,10 @@ def init_i18n(app: Flask) -> None:
     @app.context_processor
     def _languages() -> dict[str, object]:
         return {"languages": LANGUAGES}
+
+    app.add_template_filter(month_year)
+
+
+def month_year(moment: date | datetime) -> str:
+    """ "November 2026" / "noviembre 2026": when staff last checked something, no finer."""
+    return str(format_date(moment, "LLLL yyyy"))

@@ -217,7 +217,8 @@ LINE_FIELDS = (
     "text_keyword",
     "hours",
     "languages",
-    "notes",
+    "public_note",
+    "staff_notes",
     "is_emergency",
     "sort_order",
 )
