@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from flask import Flask, current_app, session
 from flask_babel import format_date
+from markupsafe import Markup
 
 from .extensions import babel
 
@@ -35,6 +36,13 @@ def init_i18n(app: Flask) -> None:
         return {"languages": LANGUAGES}
 
     app.add_template_filter(month_year)
+    app.add_template_filter(auto_dir)
+
+
+def auto_dir(value: object) -> Markup:
+    """Text someone typed, in its own ``dir="auto"`` span: a name or note in Arabic or Hebrew
+    runs right to left, whatever the page's language (escaped like any other value)."""
+    return Markup('<span dir="auto">%s</span>') % value
 
 
 def month_year(moment: date | datetime) -> str:
