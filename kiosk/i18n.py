@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask, current_app, session
-from flask_babel import format_date
+from flask_babel import format_date, refresh
 from markupsafe import Markup
 
 from .extensions import babel
@@ -20,6 +20,19 @@ def select_locale() -> str:
     if chosen in LANGUAGES:
         return str(chosen)
     return str(current_app.config["KIOSK"].default_locale)
+
+
+def switch_language(code: str) -> bool:
+    """Show this browser's pages in ``code`` from now on (this request included).
+
+    Only the language goes into the session cookie; a flow that switches mid-way carries its
+    answers in its own form fields, never here.
+    """
+    if code not in LANGUAGES:
+        return False
+    session[LOCALE_KEY] = code
+    refresh()  # this very response is rendered in the new language
+    return True
 
 
 def select_timezone() -> str:

@@ -14,6 +14,7 @@ from ..auth.access import admin_required, staff_required
 from ..auth.forms import ButtonForm
 from ..center.services import get as get_setting
 from ..clock import to_local, utcnow
+from ..i18n import switch_language
 from ..sessions.services import open_sessions
 from ..signin.services import BadFormToken, issue_form_token, read_form_token
 from ..start.confirmation import signed_in_screen
@@ -123,8 +124,14 @@ def plan_step() -> Response:
     """
     form = PlanForm()
     valid = form.validate_on_submit()
+    go = request.form.get("go", "next")
+    if go == "language":
+        # The header's language switch mid-plan (static/js/language.js re-sends this form):
+        # the same step again, in the other language, with everything typed still in the form.
+        switch_language(request.form.get("lang", ""))
+        go = "stay"
     if valid:
-        step, view = navigate(form.step.data, request.form.get("go", "next"))
+        step, view = navigate(form.step.data, go)
     else:
         # Show the first step whose text was refused, with its message.
         step = next((number for number, item in enumerate(STEPS, 1) if form[item.key].errors), 1)

@@ -31,6 +31,7 @@ from ..auth import services as auth_services
 from ..auth.access import SESSION_TOKEN_KEY, admin_required
 from ..auth.forms import ButtonForm
 from ..extensions import db
+from ..i18n import switch_language
 from ..sessions import services as sessions
 from ..sessions.models import GroupSession, Visit
 from ..start.confirmation import signed_in_screen
@@ -138,6 +139,10 @@ def step() -> Response:
     row = _open_session(form)
     if row is None:
         return _start_again()
+    if form.go.data == flow.LANGUAGE:
+        # The header's language switch, pressed mid-flow (static/js/language.js re-sends this
+        # form): the same step comes back in the other language with the answers it carries.
+        switch_language(request.form.get("lang", ""))
     move = flow.next_move(_steps(row), form.step.data or "", form.go.data or "")
     return _carry_out(move, form, row)
 
@@ -146,6 +151,8 @@ def _carry_out(move: flow.Move, form: StepForm, row: GroupSession) -> Response:
     """Do what the flow decided: the side effects live here, the rules in ``flow``."""
     if move.clear_name:
         form.name.data = ""
+    if move.forget_code:
+        form.code_ref.data = ""
     if move.visit is not None:
         form.visit.data = move.visit
     if move.action is flow.Action.BEGIN:
