@@ -9,10 +9,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from .. import qr
 from ..auth.access import admin_required, staff_required
 from ..auth.forms import ButtonForm
 from ..center.services import get as get_setting
 from ..clock import to_local, utcnow
+from ..i18n import switch_language
 from ..sessions.services import open_sessions
 from ..signin.services import BadFormToken, issue_form_token, read_form_token
 from ..start.confirmation import signed_in_screen
@@ -59,8 +61,19 @@ def now() -> str:
     services.count_help_now()
     cards = [{"line": line, "uri": services.dial_uri(line)} for line in lines]
     for card in cards:
-        card["qr"] = services.qr_svg(card["uri"]) if card["uri"] else None
+        # The caption says what the code does; the picture itself is hidden from screen readers.
+        card["qr"] = qr.inline_svg(card["uri"]) if card["uri"] else None
+        card["caption"] = _qr_caption(card["line"])
     return render_template("help/now.html", cards=cards, how=how_labels())
+
+
+def _qr_caption(line: Any) -> str:
+    """What scanning a line's code does, in words ("Scan to call 988")."""
+    if line.how == "text":
+        return _("Scan to text %(number)s", number=line.number)
+    if line.how == "chat":
+        return _("Scan to open the chat")
+    return _("Scan to call %(number)s", number=line.number)
 
 
 @bp.route("/quiet-word", methods=["GET", "POST"])
@@ -122,8 +135,14 @@ def plan_step() -> Response:
     """
     form = PlanForm()
     valid = form.validate_on_submit()
+    go = request.form.get("go", "next")
+    if go == "language":
+        # The header's language switch mid-plan (static/js/language.js re-sends this form):
+        # the same step again, in the other language, with everything typed still in the form.
+        switch_language(request.form.get("lang", ""))
+        go = "stay"
     if valid:
-        step, view = navigate(form.step.data, request.form.get("go", "next"))
+        step, view = navigate(form.step.data, go)
     else:
         # Show the first step whose text was refused, with its message.
         step = next((number for number, item in enumerate(STEPS, 1) if form[item.key].errors), 1)
@@ -139,9 +158,7 @@ def plan_step() -> Response:
         for item in STEPS:
             content = (form[item.key].data or "").strip()
             if content:
-                qr_codes.append(
-                    (item, services.qr_svg(f"{item.title}\n{content}", str(item.title)))
-                )
+                qr_codes.append((item, qr.inline_svg(f"{item.title}\n{content}")))
     return page_or_fragment(
         "help/plan_step.html",
         "help/_plan_step.html",

@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import segno
 from flask import has_request_context
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
 from sqlalchemy import CursorResult, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -215,7 +213,8 @@ LINE_FIELDS = (
     "text_keyword",
     "hours",
     "languages",
-    "notes",
+    "public_note",
+    "staff_notes",
     "is_emergency",
     "sort_order",
 )
@@ -274,14 +273,6 @@ def dial_uri(line: CrisisLine) -> str | None:
     if line.how == "text":
         return f"sms:{digits}" + (f"?body={line.text_keyword}" if line.text_keyword else "")
     return f"tel:{digits}"
-
-
-def qr_svg(content: str, label: str = "") -> Markup:
-    """An inline SVG QR code (drawn here, so nothing is fetched; no style attributes for CSP)."""
-    code = segno.make(content, error="m")
-    svg = code.svg_inline(scale=5, dark="#000", light="#fff")
-    attrs = f'role="img" aria-label="{Markup.escape(label)}"' if label else 'aria-hidden="true"'
-    return Markup(svg.replace("<svg ", f'<svg {attrs} focusable="false" ', 1))  # noqa: S704
 
 
 def plan_prefill(country: str) -> str:

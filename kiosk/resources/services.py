@@ -537,9 +537,16 @@ def apply_input(
 
 
 def save_service(
-    data: ServiceInput, by: str, service_uuid: str | None = None
+    data: ServiceInput,
+    by: str,
+    service_uuid: str | None = None,
+    staff_notes: str | None = None,
 ) -> tuple[ResourceService, list[str]]:
-    """Create (no uuid) or update one service in its own write transaction."""
+    """Create (no uuid) or update one service in its own write transaction.
+
+    ``staff_notes`` (the edit form's; None leaves them) is kept apart from the interchange
+    fields on purpose: it is never exported, so an import must not blank it either.
+    """
     with write_transaction() as session:
         service = None
         if service_uuid:
@@ -548,7 +555,11 @@ def save_service(
             )
             if service is None:
                 raise ResourceNotFound(service_uuid)
-        return apply_input(session, data, by, service)
+        saved, changed = apply_input(session, data, by, service)
+        if staff_notes is not None and staff_notes.strip()[:4000] != saved.staff_notes:
+            saved.staff_notes = staff_notes.strip()[:4000]
+            changed = [*changed, "staff_notes"]
+        return saved, changed
 
 
 def input_from_service(service: ResourceService) -> dict[str, str]:

@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
+from ..csvsafe import neutralize
 from ..db import SQLITE_WRITE_LOCK, is_sqlite, write_transaction
 from ..extensions import db
 from .models import GroupSession, SessionNote, SignIn, Source, Visit, random_id
@@ -388,15 +389,6 @@ def save_note(
         note.incident_outcome = incident_outcome
         note.updated_by = by
     return note
-
-
-# Spreadsheets run a cell that starts with one of these as a formula (OWASP CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralize(cell: str) -> str:
-    """Prefix a would-be formula with an apostrophe so a spreadsheet shows it as text."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def attendance_csv(
