@@ -9,6 +9,7 @@ from .help.models import (
     ProfessionalHelpRequest,
     QuietWordRequest,
 )
+from .ops.models import OperationRun
 from .resources.models import (
     Organization,
     ResourceCategory,
@@ -30,6 +31,7 @@ __all__ = [
     "HelpDailyCount",
     "KioskDevice",
     "LoginFailure",
+    "OperationRun",
     "Organization",
     "ProfessionalHelpRequest",
     "QuietWordRequest",
