@@ -43,7 +43,8 @@ def _counts(database_file: Path) -> dict[str, int]:
                 "AND name NOT LIKE '%search%'"
             )
         ]
-        counts = {n: connection.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+        query = 'SELECT count(*) FROM "{}"'  # names from sqlite_master, not from input
+        counts = {n: connection.execute(query.format(n)).fetchone()[0] for n in names}
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     return counts
 
@@ -124,9 +125,14 @@ def test_restore_upgrades_an_older_backup(
         assert connection.execute("SELECT count(*) FROM operation_runs").fetchone() == (0,)
 
 
+@pytest.mark.usefixtures("sqlite_only")
 @pytest.mark.parametrize("damage", ["garbage", "newer", "not porchlight", "missing"])
 def test_restore_refuses_a_bad_backup_and_changes_nothing(
-    app: Flask, runner: FlaskCliRunner, tmp_path: Path, staff: Staff, damage: str, sqlite_only: None
+    app: Flask,
+    runner: FlaskCliRunner,
+    tmp_path: Path,
+    staff: Staff,
+    damage: str,
 ) -> None:
     staff.create("keeper", "admin")
     source = tmp_path / "bad.db"
