@@ -7,11 +7,13 @@ from typing import Any
 
 from flask import Blueprint, current_app, request, send_file
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from ..auth.access import admin_required
 from ..auth.forms import ButtonForm
 from ..config import Settings
+from ..extensions import db
 from ..web import page_or_fragment
 from . import export, health
 
@@ -29,7 +31,12 @@ def _banner() -> dict[str, Any]:
         # Only staff pages call this (layouts/staff.html), and the answer is cached a minute.
         if not current_user.is_authenticated:
             return []
-        return health.cached_alerts(current_app._get_current_object(), _settings())  # type: ignore[attr-defined]
+        try:
+            return health.cached_alerts(current_app._get_current_object(), _settings())  # type: ignore[attr-defined]
+        except (SQLAlchemyError, OSError):
+            # The banner must never turn a page (an error page above all) into a 500.
+            db.session.rollback()
+            return []
 
     return {"ops_alerts": ops_alerts}
 

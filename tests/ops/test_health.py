@@ -173,3 +173,18 @@ def test_time_settings_reject_bad_times(app: Flask, admin_client: FlaskClient) -
     )
     assert response.status_code == 400
     assert "Enter a time on the 24-hour clock, like 02:30." in response.get_data(as_text=True)
+
+
+def test_the_banner_never_breaks_a_page(
+    app: Flask, admin_client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    def down(*_args: object) -> list[str]:
+        raise OperationalError("SELECT 1", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(health, "alerts", down)
+    clock.advance(61)
+    response = admin_client.get("/staff/")
+    assert response.status_code == 200
+    assert "ops-banner" not in response.get_data(as_text=True)
