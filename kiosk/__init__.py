@@ -100,7 +100,7 @@ def init_auth(app: Flask) -> None:
     """Staff accounts: login manager and CLI."""
     from .auth.access import init_access
     from .auth.cli import init_cli
-    from .ops.backup import init_cli as init_ops_cli
+    from .ops.cli import init_cli as init_ops_cli
     from .ops.retention import init_cli as init_retention_cli
 
     init_access(app)
@@ -117,6 +117,7 @@ def init_blueprints(app: Flask) -> None:
     from .health.routes import bp as health_bp
     from .help.routes import bp as help_bp
     from .help.routes import staff_bp as help_staff_bp
+    from .ops.routes import bp as ops_bp
     from .resources.routes import bp as resources_bp
     from .resources.routes import staff_bp as resources_staff_bp
     from .sessions.routes import bp as sessions_bp
@@ -134,6 +135,7 @@ def init_blueprints(app: Flask) -> None:
         sessions_bp,
         resources_bp,
         resources_staff_bp,
+        ops_bp,
     ):
         app.register_blueprint(blueprint)
     init_signin(app)

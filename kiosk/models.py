@@ -11,6 +11,7 @@ from .help.models import (
     ProfessionalHelpRequest,
     QuietWordRequest,
 )
+from .ops.models import OperationRun
 from .resources.models import (
     Organization,
     ResourceCategory,
@@ -32,6 +33,7 @@ __all__ = [
     "HelpDailyCount",
     "KioskDevice",
     "LoginFailure",
+    "OperationRun",
     "Organization",
     "ProfessionalHelpRequest",
     "QuietWordRequest",
