@@ -9,6 +9,12 @@ from .help.models import (
     ProfessionalHelpRequest,
     QuietWordRequest,
 )
+from .introductions.models import (
+    Introduction,
+    IntroductionMonthlyCount,
+    IntroductionTransition,
+    PeerSupporter,
+)
 from .resources.models import (
     Organization,
     ResourceCategory,
@@ -28,9 +34,13 @@ __all__ = [
     "CrisisLineSeed",
     "GroupSession",
     "HelpDailyCount",
+    "Introduction",
+    "IntroductionMonthlyCount",
+    "IntroductionTransition",
     "KioskDevice",
     "LoginFailure",
     "Organization",
+    "PeerSupporter",
     "ProfessionalHelpRequest",
     "QuietWordRequest",
     "ResourceCategory",
