@@ -79,10 +79,12 @@ class Introduction(db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         CheckConstraint(f"state IN ({STATE_VALUES})", name="state_known"),
         CheckConstraint("reach IN ('group', 'contact')", name="reach_known"),
-        # A proposal always names its peer; a waiting request never does.
+        # A proposal always names its peer; a waiting request never does (a closed one keeps
+        # the peer it had, for the counts).
         CheckConstraint(
-            "(state IN ('proposed', 'peer_accepted', 'introduced')) = (peer_id IS NOT NULL)",
-            name="peer_iff_slot",
+            "(state NOT IN ('proposed', 'peer_accepted', 'introduced') OR peer_id IS NOT NULL) "
+            "AND (state != 'requested' OR peer_id IS NULL)",
+            name="peer_matches_state",
         ),
         # A closed introduction keeps no contact (P6: deleted when it ends).
         CheckConstraint(

@@ -591,9 +591,12 @@ def _release(session: Session, peer_id: int | None) -> None:
 
 def _checkpoint() -> None:
     # The contact's old bytes may sit in the WAL until a checkpoint copies the page over them.
+    # Run on a connection of its own, outside any transaction (a checkpoint cannot run inside
+    # one), after ending this session's read transaction so the checkpoint is not held back.
     if is_sqlite():
-        db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.session.commit()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _transition(  # noqa: PLR0917  (each argument is one part of the rule)

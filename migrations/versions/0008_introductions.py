@@ -93,8 +93,9 @@ def upgrade():
         sa.Column("expired_at", sa.DateTime(), nullable=True),
         sa.Column("closed_at", sa.DateTime(), nullable=True),
         sa.CheckConstraint(
-            "(state IN ('proposed', 'peer_accepted', 'introduced')) = (peer_id IS NOT NULL)",
-            name=op.f("ck_introductions_peer_iff_slot"),
+            "(state NOT IN ('proposed', 'peer_accepted', 'introduced') OR peer_id IS NOT NULL) "
+            "AND (state != 'requested' OR peer_id IS NULL)",
+            name=op.f("ck_introductions_peer_matches_state"),
         ),
         sa.CheckConstraint(
             "contact_token IS NULL OR state IN ('requested', 'proposed', 'peer_accepted', 'introduced')",
