@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from html.parser import HTMLParser
+
 from flask.testing import FlaskClient
 
 from kiosk import clock
 from kiosk.center import services as center
 from kiosk.introductions import services
-from tests.conftest import csrf_from
 
 
 def enable() -> None:
@@ -41,24 +42,24 @@ def add_request(nonce: str, **answers: Any) -> int:
     return intro_id
 
 
-def kiosk_post(client: FlaskClient, url: str, html: str, **fields: Any) -> Any:
-    """Submit the kiosk form on a screen: its hidden fields plus the given ones."""
-    import re
+class _Inputs(HTMLParser):
+    """The values a browser would send from a page's inputs (hidden and text; no checkboxes)."""
 
-    data: dict[str, Any] = {}
-    for name, value in re.findall(
-        r'<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html
-    ):
-        data[name] = value.replace("&amp;", "&").replace("&#34;", '"').replace("&#39;", "'")
-    for match in re.finditer(r"<input[^>]*>", html):
-        tag = match.group(0)
-        if 'type="hidden"' in tag:
-            continue
-        name = re.search(r'name="([^"]+)"', tag)
-        value = re.search(r'value="([^"]*)"', tag)
-        if name and value and 'type="checkbox"' not in tag:
-            data.setdefault(name.group(1), value.group(1))
-    data["csrf_token"] = csrf_from(html)
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "input" and found.get("name") and found.get("type") != "checkbox":
+            self.values.setdefault(str(found["name"]), found.get("value") or "")
+
+
+def kiosk_post(client: FlaskClient, url: str, html: str, **fields: Any) -> Any:
+    """Submit the kiosk form on a screen: its inputs' values plus the given ones."""
+    parser = _Inputs()
+    parser.feed(html)
+    data: dict[str, Any] = dict(parser.values)
     data.update(fields)
     return client.post(url, data=data)
 
