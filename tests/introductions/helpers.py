@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
-
 from html.parser import HTMLParser
+from typing import Any
 
 from flask.testing import FlaskClient
 

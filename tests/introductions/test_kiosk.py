@@ -206,7 +206,7 @@ def test_check_my_request_through_every_state(app: Flask, client: FlaskClient) -
         services.propose(row.id, peer, "coord")
         assert "Robin" not in _check(client, code)[1]
         services.peer_answer(row.id, peer, True, "peer", "robin", meeting_note="Room 4, Tuesdays")
-    status, page, _t = _check(client, code)
+    _status, page, _t = _check(client, code)
     assert "A peer said yes" in page and "Robin" not in page
     page = kiosk_post(client, CHECK, page, go="confirm").get_data(as_text=True)
     assert "You are introduced to Robin" in page and "Room 4, Tuesdays" in page
