@@ -200,7 +200,7 @@ def test_check_my_request_through_every_state(app: Flask, client: FlaskClient) -
     html, code = walk_to_consent(client)
     _press(client, html, "send", consent="y")
     [row] = _rows(app)
-    status, page, _t = _check(client, code)
+    _status, page, _t = _check(client, code)
     assert "We are looking for a peer for you" in page and "Robin" not in page
     with app.test_request_context("/"):
         services.propose(row.id, peer, "coord")
