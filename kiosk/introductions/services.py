@@ -997,22 +997,18 @@ def save_peer(values: dict[str, Any], peer_id: int | None = None) -> int:
     name = clean_text(str(values.get("display_name") or ""), 60)
     if not name:
         raise InvalidPeer("display_name")
-    clean = {key: values.get(key) for key in PEER_FIELDS}
+    defaults: dict[str, Any] = {"capacity": 3, "paused": False}
+    for text_field in ("languages", "formats", "age_band", "gender", "community", "topics"):
+        defaults[text_field] = ""
+    clean = {key: values.get(key, defaults.get(key)) for key in PEER_FIELDS}
+    for key, default in defaults.items():
+        if clean[key] is None:
+            clean[key] = default
     clean["display_name"] = name
     if clean["trained_on"] and not clean["refresher_due"]:
         # Default: the safety refresher falls due a year after training.
         clean["refresher_due"] = clean["trained_on"] + timedelta(days=365)
     with write_transaction() as session:
-        if peer_id is None:
-            row = PeerSupporter(active_count=0)
-            session.add(row)
-        else:
-            found = session.get(PeerSupporter, peer_id)
-            if found is None:
-                raise NotFound(peer_id)
-            row = found
-            if int(clean["capacity"] or 1) < row.active_count:
-                raise InvalidPeer("capacity")
         if clean["user_id"]:
             taken = session.scalar(
                 select(PeerSupporter.id).where(
@@ -1021,8 +1017,18 @@ def save_peer(values: dict[str, Any], peer_id: int | None = None) -> int:
             )
             if taken:
                 raise InvalidPeer("user_id")
-        for key, value in clean.items():
-            setattr(row, key, value)
+        if peer_id is None:
+            row = PeerSupporter(active_count=0, **clean)
+            session.add(row)
+        else:
+            found = session.get(PeerSupporter, peer_id)
+            if found is None:
+                raise NotFound(peer_id)
+            row = found
+            if int(clean["capacity"] or 1) < row.active_count:
+                raise InvalidPeer("capacity")
+            for key, value in clean.items():
+                setattr(row, key, value)
         session.flush()
         return int(row.id)
 
