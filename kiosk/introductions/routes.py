@@ -326,8 +326,9 @@ def queue() -> str | Response:
     today = now.date()
     data = services.queue()
     peers = services.all_peers()
+    facts = services.peer_facts(peers, today)
     # Only the first few requests get candidates here; each request's page has them all.
-    best = {intro.id: services.rank(intro, peers, today)[0][:3] for intro in data.requested[:20]}
+    best = {intro.id: services.rank(intro, facts, today)[0][:3] for intro in data.requested[:20]}
     return page_or_fragment(
         "introductions/queue.html",
         "introductions/queue.html",

@@ -295,76 +295,153 @@ def supervision_due(peer: PeerSupporter, today: date, weeks: int) -> bool:
 
 @dataclass
 class Candidate:
-    """A peer as a candidate for one request: rank inputs and the words that explain them."""
+    """A peer as a candidate for one request: what the rank rests on, and the words for it.
+
+    The words are built only when a page shows them: the queue ranks every peer for many
+    requests but shows a few, and translating each reason for each peer was most of its time.
+    """
 
     peer: PeerSupporter
     score: int
-    why: list[str] = field(default_factory=list)
-    blocked: list[str] = field(default_factory=list)  # reasons it cannot be proposed
+    on_duty: bool
+    language: str = ""
+    matches: tuple[str, ...] = ()  # format | gender | age
+    shared_topics: int = 0
+    blocked_codes: tuple[str, ...] = ()  # REASONS keys, "language", "passed"
 
     @property
     def proposable(self) -> bool:
-        return not self.blocked
+        return not self.blocked_codes
+
+    @property
+    def blocked(self) -> list[str]:
+        """Why this peer cannot be proposed for this request, in words."""
+        words = []
+        for code in self.blocked_codes:
+            if code == "language":
+                words.append(
+                    str(_l("Does not speak %(language)s", language=_language_name(self.language)))
+                )
+            elif code == "passed":
+                words.append(str(_l("Already asked for this request")))
+            else:
+                words.append(str(REASONS[code]))
+        return words
+
+    @property
+    def why(self) -> list[str]:
+        """Why this peer ranks where it does, in words."""
+        words = []
+        if self.on_duty:
+            words.append(str(_l("On duty today")))
+        if self.language:
+            words.append(str(_l("Speaks %(language)s", language=_language_name(self.language))))
+        labels = {
+            "format": _l("Offers the format asked for"),
+            "gender": _l("Gender as asked for"),
+            "age": _l("Same age band"),
+        }
+        words.extend(str(labels[m]) for m in self.matches)
+        if self.shared_topics:
+            words.append(str(_l("Shares %(n)s topic(s)", n=self.shared_topics)))
+        spare = self.peer.capacity - self.peer.active_count
+        words.append(str(_l("%(n)s of %(total)s places free", n=spare, total=self.peer.capacity)))
+        return words
 
 
 def _language_name(code: str) -> str:
     return dict(LANGUAGE_CHOICES).get(code, code)
 
 
+@dataclass(frozen=True)
+class PeerFacts:
+    """What ranking needs from a peer, read from the row once per page (not once per request)."""
+
+    peer: PeerSupporter
+    id: int
+    sort_name: str
+    languages: frozenset[str]
+    formats: frozenset[str]
+    gender: str
+    age_band: str
+    topics: frozenset[str]
+    spare: int
+    on_duty: bool
+    reasons: tuple[str, ...]
+
+
+def peer_facts(peers: list[PeerSupporter], today: date) -> list[PeerFacts]:
+    """Each peer's ranking facts."""
+    return [
+        PeerFacts(
+            peer=peer,
+            id=peer.id,
+            sort_name=peer.display_name.lower(),
+            languages=frozenset(_split(peer.languages)),
+            formats=frozenset(_split(peer.formats)),
+            gender=peer.gender,
+            age_band=peer.age_band,
+            topics=frozenset(filter(None, peer.topics.split("\n"))),
+            spare=peer.capacity - peer.active_count,
+            on_duty=peer.on_duty_on == today,
+            reasons=tuple(ineligible_reasons(peer, today)),
+        )
+        for peer in peers
+    ]
+
+
 def rank(
-    intro: Introduction, peers: list[PeerSupporter], today: date
+    intro: Introduction, peers: list[PeerSupporter] | list[PeerFacts], today: date
 ) -> tuple[list[Candidate], list[Candidate]]:
-    """(eligible peers best first with why; peers that cannot be proposed, with the reason).
+    """(eligible peers best first; peers that cannot be proposed). Each explains itself.
 
     A stated language must match; then format, gender, age band and topic overlap add to the
     fit; spare capacity breaks ties; peers on duty today come first. A human chooses.
     """
-    ranked: list[Candidate] = []
-    others: list[Candidate] = []
+    facts: list[PeerFacts] = [
+        p if isinstance(p, PeerFacts) else peer_facts([p], today)[0] for p in peers
+    ]
+    ranked: list[tuple[tuple[bool, int, int, str], Candidate]] = []
+    others: list[tuple[str, Candidate]] = []
     passed = set(_split(intro.passed_peer_ids))
     wanted_topics = set(filter(None, intro.pref_topics.split("\n")))
-    for peer in peers:
-        blocked = [str(REASONS[r]) for r in ineligible_reasons(peer, today)]
-        languages = _split(peer.languages)
-        if intro.pref_language and intro.pref_language not in languages:
-            blocked.append(
-                str(_l("Does not speak %(language)s", language=_language_name(intro.pref_language)))
-            )
-        if str(peer.id) in passed:
-            blocked.append(str(_l("Already asked for this request")))
+    language, wanted_format = intro.pref_language, intro.pref_format
+    gender, age_band = intro.pref_gender, intro.pref_age_band
+    for fact in facts:
+        blocked = list(fact.reasons)
+        if language and language not in fact.languages:
+            blocked.append("language")
+        if str(fact.id) in passed:
+            blocked.append("passed")
+        matches = []
         score = 0
-        why: list[str] = []
-        if peer.on_duty_on == today:
-            why.append(str(_l("On duty today")))
-        if intro.pref_language:
-            why.append(str(_l("Speaks %(language)s", language=_language_name(intro.pref_language))))
-        if intro.pref_format and intro.pref_format in _split(peer.formats):
+        if wanted_format and wanted_format in fact.formats:
             score += 4
-            why.append(str(_l("Offers the format asked for")))
-        if intro.pref_gender and intro.pref_gender == peer.gender:
+            matches.append("format")
+        if gender and gender == fact.gender:
             score += 3
-            why.append(str(_l("Gender as asked for")))
-        if intro.pref_age_band and intro.pref_age_band == peer.age_band:
+            matches.append("gender")
+        if age_band and age_band == fact.age_band:
             score += 2
-            why.append(str(_l("Same age band")))
-        shared = wanted_topics & set(filter(None, peer.topics.split("\n")))
-        if shared:
-            score += len(shared)
-            why.append(str(_l("Shares %(n)s topic(s)", n=len(shared))))
-        spare = peer.capacity - peer.active_count
-        why.append(str(_l("%(n)s of %(total)s places free", n=spare, total=peer.capacity)))
-        candidate = Candidate(peer=peer, score=score, why=why, blocked=blocked)
-        (others if blocked else ranked).append(candidate)
-    ranked.sort(
-        key=lambda c: (
-            c.peer.on_duty_on != today,
-            -c.score,
-            -(c.peer.capacity - c.peer.active_count),
-            c.peer.display_name.lower(),
+            matches.append("age")
+        shared = len(wanted_topics & fact.topics) if wanted_topics else 0
+        candidate = Candidate(
+            peer=fact.peer,
+            score=score + shared,
+            on_duty=fact.on_duty,
+            language=language,
+            matches=tuple(matches),
+            shared_topics=shared,
+            blocked_codes=tuple(blocked),
         )
-    )
-    others.sort(key=lambda c: c.peer.display_name.lower())
-    return ranked, others
+        if blocked:
+            others.append((fact.sort_name, candidate))
+        else:
+            key = (not fact.on_duty, -candidate.score, -fact.spare, fact.sort_name)
+            ranked.append((key, candidate))
+    ranked.sort(key=lambda pair: pair[0])
+    others.sort(key=lambda pair: pair[0])
+    return [c for _k, c in ranked], [c for _k, c in others]
 
 
 def all_peers() -> list[PeerSupporter]:

@@ -178,3 +178,26 @@ def test_meet_a_peer_from_request_to_end(browser: Any, live_server: LiveServer) 
     ):
         context.close()
         watch.assert_clean()
+
+
+def test_every_page_a_peer_can_reach_is_clean(browser: Any, live_server: LiveServer) -> None:
+    from tests.role_matrix import html_pages, setup_values
+
+    values = setup_values(live_server.app)
+    with live_server.app.app_context():
+        user = auth_services.create_user("browser-peer", "peer", PASSWORD)
+        add_peer("Browser Peer", user_id=user.id)
+    staff_pages = [p for p in html_pages("peer", values) if p.startswith("/staff/")]
+    assert "/staff/peer/" in staff_pages
+    context, page, watch = new_page(browser, live_server.url)
+    page.goto("/staff/login")
+    page.get_by_label("Username").fill("browser-peer")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/staff/peer/")
+    for path in staff_pages:
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        assert_accessible(page)
+    context.close()
+    watch.assert_clean()
