@@ -22,9 +22,9 @@ from .. import clock
 from ..auth.access import _unauthorized, admin_required, peer_required
 from ..auth.models import Role
 from ..signin import services as codes
-from ..signin.routes import _go_to, _kiosk_key
+from ..signin.routes import _kiosk_key
 from ..start.confirmation import signed_in_screen
-from ..web import is_staff_path, page_or_fragment
+from ..web import is_staff_path, page_or_fragment, redirect_page
 from . import services
 from .cli import init_cli
 from .forms import ActForm, CheckForm, MeetForm, PeerForm
@@ -132,7 +132,7 @@ def meet_step() -> Response:  # noqa: PLR0911, PLR0912  (one branch per button, 
     current = form.step.data or "about"
     if go == "back":
         previous = _previous(form, current)
-        return _render_meet(form, previous) if previous else _go_to(url_for("start.reset"))
+        return _render_meet(form, previous) if previous else redirect_page(url_for("start.reset"))
     if current in PREF_FIELD and (go.startswith("pick:") or go == "skip"):
         value = go.removeprefix("pick:") if go != "skip" else ""
         allowed = {v for v, _label in _choices(current)}
@@ -201,7 +201,7 @@ def _send(form: MeetForm) -> Response:
         nonce = codes.read_form_token(_secret(), form.token.data or "", "meet-a-peer")
     except codes.BadFormToken:
         flash(_("Sorry, that took a while. Let's start again."), "info")
-        return _go_to(url_for("start.index"))
+        return redirect_page(url_for("start.index"))
     answers = services.RequestAnswers(
         language=form.language.data or "",
         gender=form.gender.data or "",
