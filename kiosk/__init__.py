@@ -140,6 +140,10 @@ def init_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     init_signin(app)
 
+    from .introductions.routes import init_app as init_introductions
+
+    init_introductions(app)
+
     from .resources.cli import init_cli as init_resources_cli
 
     init_resources_cli(app)

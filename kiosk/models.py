@@ -11,6 +11,12 @@ from .help.models import (
     ProfessionalHelpRequest,
     QuietWordRequest,
 )
+from .introductions.models import (
+    Introduction,
+    IntroductionMonthlyCount,
+    IntroductionTransition,
+    PeerSupporter,
+)
 from .ops.models import OperationRun
 from .resources.models import (
     Organization,
@@ -31,10 +37,14 @@ __all__ = [
     "CrisisLineSeed",
     "GroupSession",
     "HelpDailyCount",
+    "Introduction",
+    "IntroductionMonthlyCount",
+    "IntroductionTransition",
     "KioskDevice",
     "LoginFailure",
     "OperationRun",
     "Organization",
+    "PeerSupporter",
     "ProfessionalHelpRequest",
     "QuietWordRequest",
     "ResourceCategory",

@@ -10,6 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from ..db import write_transaction
+from ..introductions.demo import add_demo_peers
 from . import interchange, search, services
 from .demo import demo_rows
 from .models import ResourceService
@@ -79,6 +80,7 @@ def demo_data_command() -> None:
     click.echo(
         f"demo directory: {len(rows)} services (fictional; national lines marked verify locally)"
     )
+    click.echo(add_demo_peers())
 
 
 def init_cli(app: Flask) -> None:
