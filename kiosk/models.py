@@ -9,6 +9,7 @@ from .help.models import (
     ProfessionalHelpRequest,
     QuietWordRequest,
 )
+from .reports.models import MeasureAnswer, PostSessionAnswer
 from .resources.models import (
     Organization,
     ResourceCategory,
@@ -30,7 +31,9 @@ __all__ = [
     "HelpDailyCount",
     "KioskDevice",
     "LoginFailure",
+    "MeasureAnswer",
     "Organization",
+    "PostSessionAnswer",
     "ProfessionalHelpRequest",
     "QuietWordRequest",
     "ResourceCategory",
