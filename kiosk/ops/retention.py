@@ -10,6 +10,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from ..help import services as help_services
+from ..reports import services as report_services
 from ..sessions import services as session_services
 from ..signin import services as signin_services
 
@@ -21,10 +22,15 @@ def purge_command() -> None:
     names = session_services.purge_names()
     codes = signin_services.purge_codes()
     requests = help_services.purge()
+    unlinked, texts = report_services.purge()
     # Counts only: never which names, codes or requests.
     click.echo(
         f"Anonymized {names} sign-in name(s); forgot {codes} visitor code(s); "
         f"purged {requests} help request(s)."
+    )
+    click.echo(
+        f"Unlinked {unlinked} measure answer(s) from visitor codes; "
+        f"deleted {texts} post-session text(s)."
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -38,7 +39,7 @@ class MeasureAnswer(db.Model):  # type: ignore[name-defined]
     measure: Mapped[str] = mapped_column(String(12))
     answers: Mapped[str] = mapped_column(String(60))
     # The score when every item was answered, else NULL (no prorating).
-    score: Mapped[float | None] = mapped_column(Numeric(6, 2))
+    score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
 
 
 class Feeling(enum.StrEnum):

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask import has_request_context
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, text, update
@@ -22,8 +25,15 @@ from .models import Feeling, MeasureAnswer, PostSessionAnswer, Review
 # ---- settings (Settings -> Measures) ---------------------------------------------------------
 
 
+def _labelled(pairs: list[tuple[str, Any]]) -> list[tuple[str, str]]:
+    # Labels are translated for the settings page; outside a request only the values matter.
+    if not has_request_context():
+        return [(value, value) for value, _label in pairs]
+    return [(value, str(label)) for value, label in pairs]
+
+
 def _on_off() -> list[tuple[str, str]]:
-    return [("off", str(_l("Off"))), ("on", str(_l("On")))]
+    return _labelled([("off", _l("Off")), ("on", _l("On"))])
 
 
 CORE = register(
@@ -42,11 +52,13 @@ PEARLIN = register(
         _l("Measures: Pearlin mastery (feeling in control)"),
         "off",
         kind="choice",
-        choices=lambda: [
-            ("off", str(_l("Off"))),
-            ("7", str(_l("All 7 items"))),
-            ("5", str(_l("Validated 5-item short form"))),
-        ],
+        choices=lambda: _labelled(
+            [
+                ("off", _l("Off")),
+                ("7", _l("All 7 items")),
+                ("5", _l("Validated 5-item short form")),
+            ]
+        ),
     )
 )
 ONS4_SETTING = register(
@@ -64,13 +76,12 @@ SWEMWBS_SETTING = register(
         _l("Measures: SWEMWBS well-being scale (optional)"),
         "off",
         kind="choice",
-        choices=lambda: [
-            ("off", str(_l("Off"))),
-            (
-                "registered",
-                str(_l("On: I confirm our organization has registered to use SWEMWBS")),
-            ),
-        ],
+        choices=lambda: _labelled(
+            [
+                ("off", _l("Off")),
+                ("registered", _l("On: I confirm our organization has registered to use SWEMWBS")),
+            ]
+        ),
         help=_l(
             "SWEMWBS is free for not-for-profits after registration with the University of "
             "Warwick. It stays off until an admin confirms the registration here."
