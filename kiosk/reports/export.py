@@ -26,12 +26,18 @@ def _figure(fig: Figure, digits: int = 2) -> str:
 
 
 def rows(report: Report) -> Iterator[list[str]]:  # noqa: PLR0912  (one block per section)
-    """Every figure as [section, row, column, kind, value]; kind is count or figure."""
+    """Every figure as [section, row, column, kind, value].
+
+    kind: count (people or requests, suppressed below the threshold), figure (a mean, share or
+    median, suppressed when too few people are behind it), sessions, info or text.
+    """
     f = report.filters
     yield ["period", "from", "", "info", f.start.isoformat()]
     yield ["period", "to", "", "info", f.end.isoformat()]
     yield ["period", "hidden below", "", "info", str(report.threshold)]
-    yield ["sessions", "held", "", "count", str(report.sessions_held)]
+    # Meetings, not people: a number of sessions describes no one, so it is never suppressed
+    # and is marked "sessions" rather than "count".
+    yield ["sessions", "held", "", "sessions", str(report.sessions_held)]
     table = report.attendance
     for month, cells, total in zip(table.rows, table.cells, table.row_totals, strict=True):
         for visit, cell in zip(table.columns, cells, strict=True):
