@@ -9,9 +9,11 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 
@@ -372,10 +374,10 @@ def _months(filters: Filters) -> list[str]:
 
 
 def _measures(  # noqa: PLR0912  (one block per kind of figure)
-    rows: list, k: int, tz: str
+    rows: Sequence[Any], k: int, tz: str
 ) -> tuple[list[MeasureSummary], list[Change], list[tuple[str, list[Figure]]]]:
     del tz
-    by_measure: dict[str, list] = defaultdict(list)
+    by_measure: dict[str, list[Any]] = defaultdict(list)
     for row in rows:
         by_measure[row.measure].append(row)
     summaries: list[MeasureSummary] = []
@@ -396,8 +398,8 @@ def _measures(  # noqa: PLR0912  (one block per kind of figure)
         if measure.key == m.ONS4.key:
             decoded = [m.decode(measure, r.answers) for r in answered]
             for item in measure.items:
-                values = [float(d[item.key]) for d in decoded if d[item.key] is not None]  # type: ignore[arg-type]
-                summary.item_means.append((item, _mean(values, k)))
+                item_values = [float(v) for d in decoded if (v := d[item.key]) is not None]
+                summary.item_means.append((item, _mean(item_values, k)))
         summaries.append(summary)
 
     changes: list[Change] = []
@@ -437,9 +439,9 @@ def paired_change(measure: m.Measure, differences: list[float], k: int) -> Chang
     if n == 0:
         return Change(measure, 0, None, None, None, True)
     mean = statistics.fmean(differences)
+    low: float | None = None
+    high: float | None = None
     if n >= 2:
         half = t_975(n - 1) * statistics.stdev(differences) / math.sqrt(n)
         low, high = mean - half, mean + half
-    else:
-        low = high = None
     return Change(measure, n, mean, low, high, n < k)

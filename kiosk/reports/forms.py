@@ -57,7 +57,7 @@ class PostSessionForm(FlaskForm):
     consent = BooleanField(_l("You may quote this anonymously"), default=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.feeling.choices = feeling_choices()
 
 

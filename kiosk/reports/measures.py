@@ -8,6 +8,7 @@ kiosk showing Spanish skips the measures instead (``offered_in``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -193,7 +194,7 @@ class InvalidAnswer(ValueError):
     """An answer that is not on the item's scale."""
 
 
-def clean_answers(measure: Measure, raw: dict[str, str | int | None]) -> Answers:
+def clean_answers(measure: Measure, raw: Mapping[str, str | int | None]) -> Answers:
     """Validate answers (missing or blank = skipped); raises InvalidAnswer."""
     cleaned: Answers = {}
     for item in measure.items:

@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -20,14 +19,15 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from ..auth.access import admin_required, staff_required
 from ..signin import services as signin_services
 from ..start.confirmation import signed_in_screen
 from ..web import page_or_fragment
 from . import export, figures, services
-from .measures import SWEMWBS_COPYRIGHT
 from .forms import MeasureStepForm, PostSessionForm, ReviewForm
+from .measures import SWEMWBS_COPYRIGHT
 from .views import chart_set, group_choices, read_filters
 
 bp = Blueprint("checkin", __name__, url_prefix="/checkin")
@@ -109,7 +109,10 @@ def measures() -> Response:  # noqa: PLR0911  (one branch per button, read top t
     today = services.local_today(_tz())
     chosen = services.measures_due(code_hash, _locale(), today)
     go = form.go.data or ""
-    if code_hash is None or not chosen or go == "no":
+    if code_hash is None:
+        # Forged, missing or hours old: there is no sign-in to follow up, start over.
+        return _start_over()
+    if not chosen or go == "no":
         # "Not today" ends here: nothing is stored, the usual screen follows.
         return signed_in_screen()
     plan = services.plan(chosen)

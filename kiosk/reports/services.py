@@ -5,12 +5,12 @@ No function here sees ``request``: the locale, the code hash and the dates are p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import has_request_context
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, text, update
 
@@ -223,7 +223,7 @@ def format_answer_field(answers: dict[str, str]) -> str:
 
 
 def record_measures(
-    code_hash: str, chosen: list[m.Measure], raw: dict[str, str], today: date
+    code_hash: str, chosen: list[m.Measure], raw: Mapping[str, str], today: date
 ) -> int:
     """Store one row per measure; returns rows written. Raises InvalidInput for a bad answer.
 
@@ -231,7 +231,9 @@ def record_measures(
     """
     rows = []
     for measure in chosen:
-        items = {item.key: raw.get(f"{measure.key}.{item.key}") for item in measure.items}
+        items: dict[str, str | int | None] = {
+            item.key: raw.get(f"{measure.key}.{item.key}") for item in measure.items
+        }
         try:
             answers = m.clean_answers(measure, items)
         except m.InvalidAnswer as exc:

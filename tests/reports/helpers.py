@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 
 from kiosk.center import services as center
 from kiosk.signin import services as signin_services
-from tests.signin.test_flow import HX, hidden_fields
 from tests.sessions.helpers import make_session
+from tests.signin.test_flow import HX, hidden_fields
 
 ACTION_RE = re.compile(r'<form method="post" action="([^"]+)"')
 
