@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response
 from ..auth.access import admin_required, staff_required
 from ..signin import services as signin_services
 from ..start.confirmation import signed_in_screen
-from ..web import page_or_fragment
+from ..web import page_or_fragment, redirect_page
 from . import export, figures, services
 from .forms import MeasureStepForm, PostSessionForm, ReviewForm
 from .measures import SWEMWBS_COPYRIGHT
@@ -82,12 +82,7 @@ def _measure_screen(form: MeasureStepForm, step: str, plan: list[services.Questi
 
 
 def _start_over() -> Response:
-    # htmx cannot follow a 303 into a fragment: it gets HX-Redirect (as in the sign-in flow).
-    if request.headers.get("HX-Request") == "true":
-        response = current_app.response_class("", 200)
-        response.headers["HX-Redirect"] = url_for("start.index")
-        return response
-    return redirect(url_for("start.index"), 303)
+    return redirect_page(url_for("start.index"))
 
 
 def _int(raw: str | None) -> int:
