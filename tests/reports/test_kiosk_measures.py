@@ -113,7 +113,9 @@ def test_spanish_kiosk_skips_measures(client: FlaskClient, app: Flask) -> None:
     token = csrf_from(client.get("/").get_data(as_text=True))
     client.post("/language", data={"lang": "es", "next": "/", "csrf_token": token})
     screen = sign_in_with_code(app, client, words)
-    assert OFFER not in screen.html and "companionship" not in screen.html
+    # The Spanish screen after the code is the ordinary confirmation, not an offer in any words.
+    assert "Ya está registrado/a" in screen.html
+    assert "/checkin/measures" not in screen.html and 'value="yes"' not in screen.html
     with app.app_context():
         assert answers() == []
 
