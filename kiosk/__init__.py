@@ -118,6 +118,8 @@ def init_blueprints(app: Flask) -> None:
     from .help.routes import bp as help_bp
     from .help.routes import staff_bp as help_staff_bp
     from .ops.routes import bp as ops_bp
+    from .reports.routes import bp as checkin_bp
+    from .reports.routes import staff_bp as reports_staff_bp
     from .resources.routes import bp as resources_bp
     from .resources.routes import staff_bp as resources_staff_bp
     from .sessions.routes import bp as sessions_bp
@@ -136,6 +138,8 @@ def init_blueprints(app: Flask) -> None:
         resources_bp,
         resources_staff_bp,
         ops_bp,
+        checkin_bp,
+        reports_staff_bp,
     ):
         app.register_blueprint(blueprint)
     init_signin(app)
@@ -147,6 +151,10 @@ def init_blueprints(app: Flask) -> None:
     from .resources.cli import init_cli as init_resources_cli
 
     init_resources_cli(app)
+
+    from .reports.cli import init_cli as init_reports_cli
+
+    init_reports_cli(app)
 
 
 def init_templates(app: Flask) -> None:

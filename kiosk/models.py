@@ -18,6 +18,7 @@ from .introductions.models import (
     PeerSupporter,
 )
 from .ops.models import OperationRun
+from .reports.models import MeasureAnswer, PostSessionAnswer
 from .resources.models import (
     Organization,
     ResourceCategory,
@@ -42,9 +43,11 @@ __all__ = [
     "IntroductionTransition",
     "KioskDevice",
     "LoginFailure",
+    "MeasureAnswer",
     "OperationRun",
     "Organization",
     "PeerSupporter",
+    "PostSessionAnswer",
     "ProfessionalHelpRequest",
     "QuietWordRequest",
     "ResourceCategory",

@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from ..help import services as help_services
 from ..introductions import services as introduction_services
+from ..reports import services as report_services
 from ..sessions import services as session_services
 from ..signin import services as signin_services
 from .jobs import JobFailed, run_by_hand
@@ -24,7 +25,13 @@ def purge_all() -> dict[str, int]:
         "help_requests": help_services.purge(),
         # Introductions: deadlines first (they close rows and delete contacts), then old rows go.
         **_introduction_counts(),
+        **_report_counts(),
     }
+
+
+def _report_counts() -> dict[str, int]:
+    unlinked, texts = report_services.purge()
+    return {"measure_answers_unlinked": unlinked, "post_session_texts_deleted": texts}
 
 
 def _introduction_counts() -> dict[str, int]:
@@ -54,6 +61,10 @@ def purge_command() -> None:
         f"Introductions: {counts['introductions_lapsed']} proposal(s) lapsed, "
         f"{counts['introductions_expired']} expired, {counts['introductions_ended']} ended; "
         f"purged {counts['introductions_purged']} old introduction(s) (counts kept)."
+    )
+    click.echo(
+        f"Unlinked {counts['measure_answers_unlinked']} measure answer(s) from visitor codes; "
+        f"deleted {counts['post_session_texts_deleted']} post-session text(s)."
     )
 
 

@@ -32,9 +32,9 @@ from ..auth.access import SESSION_TOKEN_KEY, admin_required
 from ..auth.forms import ButtonForm
 from ..extensions import db
 from ..i18n import switch_language
+from ..reports.routes import offer_or_done
 from ..sessions import services as sessions
 from ..sessions.models import GroupSession, Visit
-from ..start.confirmation import signed_in_screen
 from ..web import is_staff_path, page_or_fragment, redirect_page
 from . import flow, services
 from .forms import EnrollForm, StepForm
@@ -113,7 +113,8 @@ def _finish(form: StepForm, row: GroupSession) -> Response:
         pass
     except sessions.SignInClosed:
         return _render(form, row, flow.CLOSED)
-    return signed_in_screen()
+    # The optional check-in questions (kiosk/reports), only for a visitor code that is due.
+    return offer_or_done(code_hash)
 
 
 def _start_again() -> Response:
