@@ -15,7 +15,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import HiddenInput
 
 from . import services
@@ -104,9 +112,14 @@ class ProfessionalHelpForm(FlaskForm):
 
 
 class ResolveForm(FlaskForm):
-    """Close a request with an outcome code."""
+    """Close a request with an outcome code the person chose: there is no default, because a
+    pre-selected "Spoke privately" would be recorded whenever someone pressed Resolve quickly."""
 
-    outcome = SelectField(_l("Outcome"), choices=[])
+    outcome = RadioField(
+        _l("What happened?"),
+        choices=[],
+        validators=[InputRequired(message=_l("Choose what happened before resolving."))],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

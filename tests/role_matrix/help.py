@@ -24,12 +24,14 @@ ROUTES = {
         staff_only("POST", "/staff/help/alerts/bogus/1/acknowledge", 404),
     ],
     "help_staff.resolve": [
+        staff_only("GET", "/staff/help/alerts/quiet/{quiet_id}/resolve"),
+        staff_only("GET", "/staff/help/alerts/quiet/999999/resolve", 404),
         staff_only(
             "POST",
             "/staff/help/alerts/professional/{flag_id}/resolve",
             (303, 404),
             data=(("outcome", "spoke_privately"),),
-        )
+        ),
     ],
     "help_staff.professional": [
         staff_only("GET", "/staff/help/professional"),
