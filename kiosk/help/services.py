@@ -592,7 +592,7 @@ def summarize(alerts: list[Alert]) -> AlertSummary:
         quiet_now=sum(1 for a in alerts if a.kind == "quiet" and a.when != "after"),
         quiet_after=sum(1 for a in alerts if a.kind == "quiet" and a.when == "after"),
         waiting=len(waiting),
-        top=(waiting or alerts or [None])[0],
+        top=(waiting or alerts)[0] if alerts else None,
     )
 
 
