@@ -133,6 +133,10 @@ def _chat_needs_address(form: Any, field: Any) -> None:
         )
     elif not any(ch.isdigit() for ch in field.data or ""):
         raise ValidationError(str(_l("Enter a phone number.")))
+    elif not services.dialable(field.data, form.how.data, form.country.data or "US"):
+        raise ValidationError(
+            str(_l("That number cannot be dialed in this country. Check it and try again."))
+        )
 
 
 class CrisisLineForm(FlaskForm):

@@ -348,19 +348,40 @@ def line_verify(line_id: int) -> Response:
     return redirect(url_for("help_staff.lines", country=country), 303)
 
 
-@staff_bp.route("/lines/<int:line_id>/delete", methods=["POST"])
+@staff_bp.route("/lines/<int:line_id>/delete", methods=["GET", "POST"])
 @admin_required
-def line_delete(line_id: int) -> Response:
-    """Remove a line."""
+def line_delete(line_id: int) -> Response | str:
+    """Remove a line, after a page that names it; the emergency number cannot be removed."""
+    try:
+        line = services.get_line(line_id)
+    except services.LineNotFound:
+        abort(404)
+    back = url_for("help_staff.lines", country=line.country)
+    if line.is_emergency:
+        # The kiosk must always show an emergency number: edit it instead of removing it.
+        flash(_("The emergency number cannot be removed. Edit it if it is wrong."), "error")
+        return redirect(back, 303)
+    if request.method == "GET":
+        return render_template(
+            "layouts/confirm.html",
+            heading=_("Remove this crisis line?"),
+            thing=f"{line.name} · {line.number}",
+            consequence=_("The kiosk will stop showing it at once. This cannot be undone."),
+            action=url_for("help_staff.line_delete", line_id=line.id),
+            confirm_label=_("Yes, remove it"),
+            cancel_url=back,
+        )
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        country = services.get_line(line_id).country
         services.delete_line(line_id)
+    except services.EmergencyLine:
+        flash(_("The emergency number cannot be removed. Edit it if it is wrong."), "error")
+        return redirect(back, 303)
     except services.LineNotFound:
         abort(404)
     flash(_("Line removed."), "success")
-    return redirect(url_for("help_staff.lines", country=country), 303)
+    return redirect(back, 303)
 
 
 from . import cli  # noqa: E402,F401  (attaches `flask help …` commands to bp)

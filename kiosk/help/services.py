@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import phonenumbers
 import segno
+from phonenumbers import shortnumberinfo
 from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -122,6 +124,10 @@ def _rowcount(result: Any) -> int:
 
 class LineNotFound(LookupError):
     """No crisis line with that id."""
+
+
+class EmergencyLine(ValueError):
+    """The emergency number cannot be removed (the kiosk must always show one)."""
 
 
 class RequestNotFound(LookupError):
@@ -253,6 +259,34 @@ def save_line(values: dict[str, Any], line_id: int | None = None) -> int:
         return int(line.id)
 
 
+# North American short numbers for calls are three digits (911, 988, 211); five- and six-digit
+# short codes there are for text messages only, and only the ones listed as SMS services.
+_NANP = ("US", "CA")
+
+
+def dialable(number: str, how: str, country: str) -> bool:
+    """Whether a phone could actually reach this number from the country (libphonenumber).
+
+    A full number must be valid for its region; a short number ("988", "116 123") must be a
+    known short number there. In North America a call short number has three digits and a text
+    short code must be a listed SMS service, so "12345" is refused for a crisis line.
+    """
+    try:
+        parsed = phonenumbers.parse(number, country)
+    except phonenumbers.NumberParseException:
+        return False
+    if phonenumbers.is_valid_number(parsed):
+        return True
+    if not shortnumberinfo.is_valid_short_number_for_region(parsed, country):
+        return False
+    if country not in _NANP:
+        return True
+    digits = str(parsed.national_number)
+    if len(digits) == 3:
+        return True
+    return how == "text" and shortnumberinfo.is_sms_service_for_region(parsed, country)
+
+
 def verify_line(line_id: int, by: str) -> None:
     """Record that a staff member checked the line today."""
     with write_transaction() as session:
@@ -264,10 +298,14 @@ def verify_line(line_id: int, by: str) -> None:
 
 
 def delete_line(line_id: int) -> None:
-    """Remove a line for good."""
+    """Remove a line for good; raises EmergencyLine for the emergency number."""
     with write_transaction() as session:
-        if _rowcount(session.execute(delete(CrisisLine).where(CrisisLine.id == line_id))) == 0:
+        line = session.get(CrisisLine, line_id)
+        if line is None:
             raise LineNotFound(line_id)
+        if line.is_emergency:
+            raise EmergencyLine(line_id)
+        session.delete(line)
 
 
 def dial_uri(line: CrisisLine) -> str | None:

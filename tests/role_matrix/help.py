@@ -58,7 +58,11 @@ ROUTES = {
     ],
     "help_staff.line_verify": [admin_only("POST", "/staff/help/lines/{line_id}/verify", 303)],
     "help_staff.line_delete": [
-        admin_only("POST", "/staff/help/lines/{spare_line_id}/delete", (303, 404))
+        admin_only("GET", "/staff/help/lines/{spare_line_id}/delete"),
+        # The emergency number is refused: back to the list with a message.
+        admin_only("GET", "/staff/help/lines/{line_id}/delete", 303),
+        admin_only("POST", "/staff/help/lines/{line_id}/delete", 303),
+        admin_only("POST", "/staff/help/lines/{spare_line_id}/delete", (303, 404)),
     ],
 }
 

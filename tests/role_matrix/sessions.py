@@ -78,6 +78,8 @@ ROUTES = {
         admin_only("POST", "/staff/kiosks", 400, data=(("name", ""),)),
     ],
     "kiosks.revoke": [
+        admin_only("GET", "/staff/kiosks/{kiosk}/revoke"),
+        Case("GET", "/staff/kiosks/999999/revoke", anonymous=LOGIN, facilitator=403, admin=404),
         admin_only("POST", "/staff/kiosks/{kiosk}/revoke", 303),
         Case("POST", "/staff/kiosks/999999/revoke", anonymous=LOGIN, facilitator=403, admin=303),
     ],
