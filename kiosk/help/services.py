@@ -13,10 +13,10 @@ from typing import Any
 
 import phonenumbers
 import segno
-from phonenumbers import shortnumberinfo
 from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+from phonenumbers import shortnumberinfo
 from sqlalchemy import CursorResult, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
