@@ -5,12 +5,12 @@ research/reliability.md A4, A8, A10, B3, P1, P2, F7.
 
 from __future__ import annotations
 
-from flask import Flask, Response, flash, redirect, render_template, request, url_for
+from flask import Flask, Response, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response as BaseResponse
 
-from .web import is_staff_path, wants_fragment
+from .web import is_staff_path, redirect_page
 
 # No inline script or style anywhere: every script and stylesheet is a file under static/.
 CONTENT_SECURITY_POLICY = (
@@ -44,13 +44,7 @@ def _csrf_failed(error: CSRFError) -> BaseResponse | tuple[str, int]:
         message = _("That form had expired. Please go back and try again.")
         return render_template("errors/error.html", code=400, message=message), 400
     flash(_("Sorry, that took a while. Let's start again."), "info")
-    target = url_for("start.index")
-    if wants_fragment() or request.headers.get("HX-Request") == "true":
-        response = Response("", 200)
-        # htmx follows this with a full page load, which also drops the stale screen.
-        response.headers["HX-Redirect"] = target
-        return response
-    return redirect(target, 303)
+    return redirect_page(url_for("start.index"))
 
 
 def init_security(app: Flask) -> None:

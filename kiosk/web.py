@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Response, current_app, make_response, render_template, request
+from flask import Response, current_app, make_response, redirect, render_template, request
+from flask_htmx.responses import HTMXResponseClientRedirect
+
+from .extensions import htmx
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -46,3 +49,15 @@ def is_polling_request() -> bool:
 def is_staff_path(path: str) -> bool:
     """True for staff (logged-in) pages; everything else is the kiosk side."""
     return path == "/staff" or path.startswith("/staff/")
+
+
+def redirect_page(target: str, status: int = 303) -> Response:
+    """Send the whole page to ``target``: a plain redirect, or HX-Redirect for htmx.
+
+    htmx cannot see a redirect (the browser follows it and htmx would swap the whole target
+    page into the fragment), so htmx requests get a 200 with the HX-Redirect header instead,
+    and htmx then loads the target as a full page, which also drops the stale screen.
+    """
+    if htmx:  # flask-htmx: true for any request with "HX-Request: true"
+        return HTMXResponseClientRedirect(target)
+    return redirect(target, status)  # type: ignore[return-value]

@@ -11,8 +11,8 @@ from flask import Flask, abort, current_app, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..extensions import login
-from ..web import is_polling_request
+from ..extensions import htmx, login
+from ..web import is_polling_request, redirect_page
 from . import services
 from .models import Role, User
 
@@ -33,11 +33,9 @@ def _load_user(user_id: str) -> User | None:
 
 
 def _unauthorized() -> Any:
-    if request.headers.get("HX-Request") == "true":
+    if htmx:
         # A poll from a page whose session ended: send the whole page to the login screen.
-        response = current_app.response_class("", 200)
-        response.headers["HX-Redirect"] = url_for("auth.login")
-        return response
+        return redirect_page(url_for("auth.login"))
     return redirect(
         url_for("auth.login", next=request.full_path if request.method == "GET" else None)
     )

@@ -33,8 +33,8 @@ from ..extensions import db
 from ..sessions import services as sessions
 from ..sessions.models import GroupSession, Visit
 from ..start.confirmation import signed_in_screen
-from ..web import is_staff_path, page_or_fragment
-from . import services
+from ..web import is_staff_path, page_or_fragment, redirect_page
+from . import flow, services
 from .forms import EnrollForm, StepForm
 
 bp = Blueprint("signin", __name__, url_prefix="/signin")
@@ -57,22 +57,10 @@ def _kiosk_key() -> str:
     return f"kiosk-{device.id}" if device is not None else services.UNENROLLED
 
 
-def steps_for(row: GroupSession) -> list[str]:
-    """The questions a session asks, in order."""
-    steps = ["name"] if row.collect_names else []
-    steps.append("visit")
-    if row.agreement:
-        steps.append("agreement")
-    return steps
-
-
 def _render(
-    form: StepForm, row: GroupSession | None, step: str, status: int = 200, **extra: Any
+    form: StepForm, row: GroupSession, step: str, status: int = 200, **extra: Any
 ) -> Response:
-    steps = steps_for(row) if row is not None else []
-    # Which step "Back" returns to: the code screens belong to the visit question.
-    main_step = "visit" if step in ("code", "newcode") else step
-    position = steps.index(main_step) if main_step in steps else 0
+    place = flow.position(_steps(row), step)
     form.step.data = step
     return page_or_fragment(
         "signin/step.html",
@@ -81,25 +69,15 @@ def _render(
         form=form,
         group=row,
         step=step,
-        first_step=position == 0 and step == main_step,
-        number=position + 1,
-        count=len(steps),
+        first_step=place.first_step,
+        number=place.number,
+        count=place.count,
         **extra,
     )
 
 
-def _after(row: GroupSession, step: str) -> str | None:
-    steps = steps_for(row)
-    index = steps.index(step)
-    return steps[index + 1] if index + 1 < len(steps) else None
-
-
-def _before(row: GroupSession, step: str) -> str | None:
-    if step in ("code", "newcode"):
-        return "visit"
-    steps = steps_for(row)
-    index = steps.index(step) if step in steps else 0
-    return steps[index - 1] if index > 0 else None
+def _steps(row: GroupSession) -> tuple[str, ...]:
+    return flow.steps_for(row.collect_names, row.agreement)
 
 
 def _finish(form: StepForm, row: GroupSession) -> Response:
@@ -119,76 +97,58 @@ def _finish(form: StepForm, row: GroupSession) -> Response:
         # A double tap or a resubmitted form: the first one counted; show the same screen.
         pass
     except sessions.SignInClosed:
-        return _render(form, row, "closed")
+        return _render(form, row, flow.CLOSED)
     return signed_in_screen()
-
-
-def _go_to(target: str) -> Response:
-    """Send the whole page somewhere: a plain redirect, or HX-Redirect for htmx.
-
-    htmx cannot see a 303 (the browser follows it and htmx would swap the whole start page into
-    the fragment), so htmx requests get a 200 with the HX-Redirect header instead.
-    """
-    if request.headers.get("HX-Request") == "true":
-        response = current_app.response_class("", 200)
-        response.headers["HX-Redirect"] = target
-        return response
-    return redirect(target, 303)
 
 
 def _start_again() -> Response:
     flash(_("Sorry, that took a while. Let's start again."), "info")
-    return _go_to(url_for("start.index"))
+    return redirect_page(url_for("start.index"))
+
+
+def _open_session(form: StepForm) -> GroupSession | None:
+    """The session the form is for, if the form is good and the session still takes sign-ins."""
+    if not form.validate():
+        return None
+    row = db.session.get(GroupSession, form.session_id.data or "")
+    return None if row is None or row.cancelled else row
 
 
 @bp.route("/step", methods=["GET", "POST"])
-def step() -> Response:  # noqa: PLR0911, PLR0912  (one branch per button, read top to bottom)
+def step() -> Response:
     """Show the next screen of the sign-in flow; the last one records the sign-in."""
     if request.method == "GET":
         # A reload or a typed URL: there is no state to show, start over.
         return redirect(url_for("start.index"), 303)
     form = StepForm()
-    if not form.validate():
+    row = _open_session(form)
+    if row is None:
         return _start_again()
-    row = db.session.get(GroupSession, form.session_id.data or "")
-    if row is None or row.cancelled:
-        return _start_again()
-    go = form.go.data or ""
-    current = form.step.data or ""
-    if go == "start":
+    move = flow.next_move(_steps(row), form.step.data or "", form.go.data or "")
+    return _carry_out(move, form, row)
+
+
+def _carry_out(move: flow.Move, form: StepForm, row: GroupSession) -> Response:
+    """Do what the flow decided: the side effects live here, the rules in ``flow``."""
+    if move.clear_name:
+        form.name.data = ""
+    if move.visit is not None:
+        form.visit.data = move.visit
+    if move.action is flow.Action.BEGIN:
         form.token.data = services.issue_form_token(_secret(), row.id)
         form.name.data = form.visit.data = form.code_ref.data = ""
-        return _render(form, row, steps_for(row)[0])
-    if go == "back":
-        previous = _before(row, current)
-        return _render(form, row, previous) if previous else _start_again_quietly()
-    if current == "name" and go in ("next", "skip"):
-        if go == "skip":
-            form.name.data = ""
-        nxt = _after(row, "name")
-        return _render(form, row, nxt) if nxt else _finish(form, row)
-    if current in ("visit", "code", "newcode") and go.startswith("visit-"):
-        form.visit.data = go.removeprefix("visit-")
-        if form.visit.data not in {v.value for v in Visit}:
-            form.visit.data = Visit.UNKNOWN.value
-        nxt = _after(row, "visit")
-        return _render(form, row, nxt) if nxt else _finish(form, row)
-    if current == "visit" and go == "code":
-        return _render(form, row, "code")
-    if current == "visit" and go == "newcode":
+    elif move.action is flow.Action.LEAVE:
+        return redirect_page(url_for("start.index"))
+    elif move.action is flow.Action.FINISH:
+        return _finish(form, row)
+    elif move.action is flow.Action.NEW_CODE:
         code, digest = services.create_code(services.code_key(_secret()))
         form.code_ref.data = services.sign_code_ref(_secret(), digest)
         # Shown once, here; it is never stored in words and never sent again.
-        return _render(form, row, "newcode", new_code=code)
-    if current == "code" and go == "check":
+        return _render(form, row, move.step, new_code=code)
+    elif move.action is flow.Action.CHECK_CODE:
         return _check_code(form, row)
-    if current == "agreement" and go == "agree":
-        return _finish(form, row)
-    return _render(form, row, current if current in steps_for(row) else steps_for(row)[0])
-
-
-def _start_again_quietly() -> Response:
-    return _go_to(url_for("start.index"))
+    return _render(form, row, move.step)
 
 
 def _check_code(form: StepForm, row: GroupSession) -> Response:
@@ -199,42 +159,15 @@ def _check_code(form: StepForm, row: GroupSession) -> Response:
     try:
         digest = services.check_code(typed, services.code_key(_secret()), _kiosk_key())
     except services.TooManyTries:
-        return _render(
-            form,
-            row,
-            "code",
-            code_error=_(
-                "Code entry is paused on this tablet for a few minutes. "
-                "You can sign in without a code."
-            ),
+        message = _(
+            "Code entry is paused on this tablet for a few minutes. You can sign in without a code."
         )
+        return _render(form, row, flow.CODE, code_error=message)
     if digest is None:
-        return _render(
-            form,
-            row,
-            "code",
-            code_error=_("We don't know that code. Check the words, or continue without it."),
-        )
+        message = _("We don't know that code. Check the words, or continue without it.")
+        return _render(form, row, flow.CODE, code_error=message)
     form.code_ref.data = services.sign_code_ref(_secret(), digest)
-    form.visit.data = Visit.RETURNING.value
-    nxt = _after(row, "visit")
-    return _render(form, row, nxt) if nxt else _finish(form, row)
-
-
-def start_page_sessions() -> dict[str, Any]:
-    """What the kiosk start page shows: open sessions, or when the next one opens."""
-    now = clock.utcnow()
-    open_now = sessions.open_sessions(now)
-    return {
-        "open": open_now,
-        "next": None if open_now else sessions.next_session(now),
-        "form": StepForm(formdata=None),
-    }
-
-
-@bp.app_context_processor
-def _signin_globals() -> dict[str, Any]:
-    return {"signin_start": start_page_sessions}
+    return _carry_out(flow.after_code_recognized(_steps(row)), form, row)
 
 
 # ---- leaving kiosk mode (kiosk side, since a kiosk cannot reach staff pages) --------------
@@ -264,40 +197,38 @@ def leave() -> Response | str:
 @admin_required
 def index() -> Response | tuple[str, int] | str:
     """List kiosks; POST turns this browser into a new kiosk."""
+    if request.method == "GET":
+        return _kiosks_page(EnrollForm(formdata=None))
     form = EnrollForm()
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                _device, token = services.enroll_kiosk(form.name.data or "", current_user.username)
-            except services.SignInError:
-                form.name.errors = [_("Give the kiosk a name.")]
-            else:
-                # A kiosk must not stay logged in as the admin who set it up.
-                auth_services.end_session(session.get(SESSION_TOKEN_KEY))
-                logout_user()
-                session.clear()
-                flash(_("This browser is now a kiosk."), "success")
-                response = redirect(url_for("start.index"), 303)
-                # HttpOnly: page scripts cannot read it. No Secure flag: the app is served over
-                # plain HTTP on the local network (PRODUCT §7). Only its hash is stored.
-                response.set_cookie(
-                    KIOSK_COOKIE,
-                    token,
-                    max_age=KIOSK_COOKIE_SECONDS,
-                    httponly=True,
-                    samesite="Lax",
-                    path="/",
-                )
-                return response
-        return render_template(
-            "signin/kiosks.html", form=form, kiosks=services.list_kiosks(), button_form=ButtonForm()
-        ), 400
+    if form.validate_on_submit():
+        try:
+            _device, token = services.enroll_kiosk(form.name.data or "", current_user.username)
+        except services.SignInError:
+            form.name.errors = [_("Give the kiosk a name.")]
+        else:
+            return _become_kiosk(token)
+    return _kiosks_page(form), 400
+
+
+def _kiosks_page(form: EnrollForm) -> str:
     return render_template(
-        "signin/kiosks.html",
-        form=EnrollForm(formdata=None),
-        kiosks=services.list_kiosks(),
-        button_form=ButtonForm(),
+        "signin/kiosks.html", form=form, kiosks=services.list_kiosks(), button_form=ButtonForm()
     )
+
+
+def _become_kiosk(token: str) -> Response:
+    # A kiosk must not stay logged in as the admin who set it up.
+    auth_services.end_session(session.get(SESSION_TOKEN_KEY))
+    logout_user()
+    session.clear()
+    flash(_("This browser is now a kiosk."), "success")
+    response = redirect(url_for("start.index"), 303)
+    # HttpOnly: page scripts cannot read it. No Secure flag: the app is served over plain HTTP
+    # on the local network (PRODUCT §7). Only its hash is stored.
+    response.set_cookie(
+        KIOSK_COOKIE, token, max_age=KIOSK_COOKIE_SECONDS, httponly=True, samesite="Lax", path="/"
+    )
+    return response
 
 
 @kiosks_bp.route("/<int:device_id>/revoke", methods=["GET", "POST"])
@@ -339,7 +270,8 @@ def _kiosk_gate() -> Response | None:
     if is_staff_path(request.path) and request.endpoint not in KIOSK_ALLOWED_STAFF_ENDPOINTS:
         # No staff data, whatever the URL, whoever may be logged in on this browser. A staff
         # member who just logged in here lands on the page that takes it out of kiosk mode.
-        return _go_to(url_for("signin.leave" if current_user.is_authenticated else "start.index"))
+        target = url_for("signin.leave" if current_user.is_authenticated else "start.index")
+        return redirect_page(target)
     return None
 
 

@@ -12,6 +12,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select, text, update
@@ -19,6 +20,7 @@ from sqlalchemy import delete, func, select, text, update
 from .. import clock
 from ..db import is_sqlite, write_transaction
 from ..extensions import db
+from ..sessions import services as sessions
 from .models import CodeAttempt, KioskDevice, VisitorCode
 
 WORDLIST = Path(__file__).with_name("eff_short_wordlist.txt")
@@ -151,6 +153,16 @@ def purge_codes(now: datetime | None = None) -> int:
         ).rowcount  # type: ignore[attr-defined]
         session.execute(delete(CodeAttempt).where(CodeAttempt.at < moment - timedelta(days=1)))
     return int(forgotten or 0)
+
+
+def start_tile(now: datetime | None = None) -> dict[str, Any]:
+    """What the kiosk start page's sign-in tile shows: open sessions, or when the next one opens.
+
+    Privacy: sessions only, never who signed in or how many.
+    """
+    moment = now or clock.utcnow()
+    open_now = sessions.open_sessions(moment)
+    return {"open": open_now, "next": None if open_now else sessions.next_session(moment)}
 
 
 # ---- one-time form tokens ----------------------------------------------------------------

@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 
 from ..auth.access import SESSION_TOKEN_KEY
 from ..i18n import LANGUAGES, LOCALE_KEY
+from ..signin.services import start_tile
 
 bp = Blueprint("start", __name__)
 
@@ -19,7 +20,7 @@ _KEPT_ON_RESET = {SESSION_TOKEN_KEY, "_user_id", "_fresh", "_id", "csrf_token"}
 @bp.route("/")
 def index() -> str:
     """The kiosk start screen."""
-    return render_template("start/index.html")
+    return render_template("start/index.html", signin=start_tile())
 
 
 @bp.route("/reset")

@@ -340,7 +340,7 @@ def test_wrong_code_says_so_stores_nothing_and_is_rate_limited(
         assert [r.visitor_code_hash for r in signins()] == [None]
 
 
-@pytest.mark.parametrize("typed", ["", " ", "x" * 81, "=HYPERLINK(1)", "🙂🙂🙂"])
+@pytest.mark.parametrize("typed", ["", " ", "=HYPERLINK(1)", "🙂🙂🙂", "acorn bench"])
 def test_odd_code_input_gets_a_message_not_an_error(
     client: FlaskClient, app: Flask, typed: str
 ) -> None:
@@ -350,19 +350,57 @@ def test_odd_code_input_gets_a_message_not_an_error(
     kiosk.start(group_id)
     kiosk.tap("code")
     response = kiosk.tap("check", code=typed)
-    assert response.status_code in (200, 303)
+    assert response.status_code == 200
+    assert "We don&#39;t know that code" in kiosk.html
+    assert (
+        'id="code" maxlength="80" name="code" spellcheck="false" type="text" value=""' in kiosk.html
+    )
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(SignIn)) == 0
 
 
-@pytest.mark.parametrize("typed", ["x" * 41, "Ana\x00", "A" * 500])
+def test_overlong_code_starts_over_with_a_message(client: FlaskClient, app: Flask) -> None:
+    # Longer than the field's maxlength: only a forged form sends it; the form is refused.
+    with app.app_context():
+        group_id = make_session(collect_names=False).id
+    kiosk = Kiosk(client)
+    kiosk.start(group_id)
+    kiosk.tap("code")
+    response = kiosk.tap("check", code="x" * 81)
+    assert response.status_code == 200 and response.headers["HX-Redirect"] == "/"
+    assert "Sorry, that took a while" in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("typed", ["x" * 41, "A" * 500])
 def test_overlong_names_never_store(client: FlaskClient, app: Flask, typed: str) -> None:
     with app.app_context():
         group_id = make_session().id
     kiosk = Kiosk(client)
     kiosk.start(group_id)
+    name_screen = hidden_fields(kiosk.html)
+    # Typed on the name screen: the form is refused and the kiosk starts over.
     response = kiosk.tap("next", name=typed)
-    assert response.status_code in (200, 303)
+    assert response.status_code == 200 and response.headers["HX-Redirect"] == "/"
+    # Carried to the last screen in a forged form: refused there too, nothing stored.
+    forged = {**name_screen, "step": "visit", "name": typed, "go": "visit-first"}
+    response = client.post("/signin/step", data=forged, headers=HX)
+    assert response.status_code == 200 and response.headers["HX-Redirect"] == "/"
+    with app.app_context():
+        assert signins() == []
+    # The same path with a name that fits does store, so the refusal above is the length.
+    client.post("/signin/step", data={**forged, "name": "Ana"}, headers=HX)
+    with app.app_context():
+        assert [row.name for row in signins()] == ["Ana"]
+
+
+def test_a_screen_the_session_does_not_ask_is_not_an_error(client: FlaskClient, app: Flask) -> None:
+    # A forged "name" step for a session that asks no names was a 500 (ValueError).
+    with app.app_context():
+        group_id = make_session(collect_names=False).id
+    kiosk = Kiosk(client)
+    kiosk.start(group_id)
+    response = kiosk.tap("skip", step="name")
+    assert response.status_code == 200 and "Is this your first time here?" in kiosk.html
     with app.app_context():
         assert signins() == []
 
