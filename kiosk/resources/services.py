@@ -517,6 +517,16 @@ def apply_input(
             ResourceHoursException(on=e.on, closed=e.closed, opens=e.opens, closes=e.closes)
             for e in data.exceptions
         ]
+        phone_changed = not created and (before.get("phone"), before.get("text_phone")) != (
+            service.phone,
+            service.text_phone,
+        )
+        if phone_changed and before.get("last_verified", "") == (
+            data.verified_on.isoformat() if data.verified_on else ""
+        ):
+            # A new number has not been checked by anyone: the kiosk must not call it verified.
+            service.verified_on = None
+            service.verified_by = ""
         session.add(service)
     after = snapshot(service)
     changed = sorted(k for k in after if before.get(k, "") != after[k]) if not created else []

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import delete, func, select, text, update
@@ -314,6 +315,8 @@ class Entry:
     first_time: bool
     returning: bool
     source: str
+    # Set when two people gave the same name: "Lupe (1)", "Lupe (2)" tell them apart.
+    duplicate: int | None = None
 
 
 @dataclass(frozen=True)
@@ -336,6 +339,26 @@ class Roster:
     def returning(self) -> int:
         """Those who said they had come before, or used a visitor code."""
         return sum(entry.returning for entry in self.entries)
+
+    @property
+    def not_said(self) -> int:
+        """Those who skipped the question or were counted on paper: the counts add up."""
+        return self.total - self.first_time - self.returning
+
+
+def _number_duplicates(entries: list[Entry]) -> list[Entry]:
+    """Number repeated names in sheet order, so a printed sheet tells the two Lupes apart."""
+    counts = Counter((entry.name or "").casefold() for entry in entries if entry.name)
+    seen: Counter[str] = Counter()
+    numbered = []
+    for entry in entries:
+        key = (entry.name or "").casefold()
+        if entry.name and counts[key] > 1:
+            seen[key] += 1
+            numbered.append(replace(entry, duplicate=seen[key]))
+        else:
+            numbered.append(entry)
+    return numbered
 
 
 def roster(session_id: str) -> Roster:
@@ -362,7 +385,7 @@ def roster(session_id: str) -> Roster:
         )
     # Named people in alphabetical order, then guests: the sheet does not show who came first.
     entries.sort(key=lambda e: (e.name is None, (e.name or "").casefold(), e.guest_number or 0))
-    return Roster(entries=entries)
+    return Roster(entries=_number_duplicates(entries))
 
 
 def get_note(session_id: str) -> SessionNote | None:

@@ -12,6 +12,7 @@ from typing import Any
 from flask import (
     Blueprint,
     Flask,
+    abort,
     current_app,
     flash,
     g,
@@ -269,10 +270,25 @@ def _become_kiosk(token: str) -> Response:
     return response
 
 
-@kiosks_bp.route("/<int:device_id>/revoke", methods=["POST"])
+@kiosks_bp.route("/<int:device_id>/revoke", methods=["GET", "POST"])
 @admin_required
-def revoke(device_id: int) -> Response:
-    """Stop a kiosk being one: its cookie no longer means anything."""
+def revoke(device_id: int) -> Response | str:
+    """Stop a kiosk being one (after a page that names it): its cookie no longer means anything."""
+    if request.method == "GET":
+        device = next((k for k in services.list_kiosks() if k.id == device_id), None)
+        if device is None or device.revoked_at is not None:
+            abort(404)
+        return render_template(
+            "layouts/confirm.html",
+            heading=_("Revoke this kiosk?"),
+            thing=device.name,
+            consequence=_(
+                "That tablet stops being a kiosk at once. To use it again, enroll it again."
+            ),
+            action=url_for("kiosks.revoke", device_id=device.id),
+            confirm_label=_("Yes, revoke %(name)s", name=device.name),
+            cancel_url=url_for("kiosks.index"),
+        )
     if not ButtonForm().validate_on_submit():
         return redirect(url_for("kiosks.index"), 303)
     if services.revoke_kiosk(device_id):

@@ -41,7 +41,8 @@ ROUTES = {
         admin_only("POST", "/staff/admin/settings", (303, 400)),
     ],
     "admin.set_active": [
-        admin_only("POST", "/staff/admin/users/{spare_user}/active", 303, data=(("active", "1"),))
+        admin_only("GET", "/staff/admin/users/{spare_user}/active"),
+        admin_only("POST", "/staff/admin/users/{spare_user}/active", 303, data=(("active", "1"),)),
     ],
     "admin.set_role": [
         admin_only(
