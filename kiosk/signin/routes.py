@@ -31,6 +31,7 @@ from ..auth.forms import ButtonForm
 from ..extensions import db
 from ..sessions import services as sessions
 from ..sessions.models import GroupSession, Visit
+from ..start.cache import render_expires_at
 from ..start.confirmation import signed_in_screen
 from ..web import is_staff_path, page_or_fragment
 from . import services
@@ -224,11 +225,14 @@ def start_page_sessions() -> dict[str, Any]:
     """What the kiosk start page shows: open sessions, or when the next one opens."""
     now = clock.utcnow()
     open_now = sessions.open_sessions(now)
-    return {
-        "open": open_now,
-        "next": None if open_now else sessions.next_session(now),
-        "form": StepForm(formdata=None),
-    }
+    upcoming = None if open_now else sessions.next_session(now)
+    # The start page is cached (kiosk/start/cache.py): it must change the moment a window
+    # closes or the next one opens, not at the next minute.
+    for row in open_now:
+        render_expires_at(row.ends_at)
+    if upcoming is not None:
+        render_expires_at(sessions.opens_at(upcoming))
+    return {"open": open_now, "next": upcoming}
 
 
 @bp.app_context_processor

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
 from ..auth.access import SESSION_TOKEN_KEY
 from ..i18n import LANGUAGES, LOCALE_KEY
+from .cache import cached_page
 
 bp = Blueprint("start", __name__)
 
@@ -18,8 +19,8 @@ _KEPT_ON_RESET = {SESSION_TOKEN_KEY, "_user_id", "_fresh", "_id", "csrf_token"}
 
 @bp.route("/")
 def index() -> str:
-    """The kiosk start screen."""
-    return render_template("start/index.html")
+    """The kiosk start screen (from the render cache: see kiosk/start/cache.py)."""
+    return cached_page("start/index.html")
 
 
 @bp.route("/reset")
