@@ -86,7 +86,7 @@ def _stored() -> dict[str, str]:
     version = versions.current()["center_settings"]
     cached = current_app.extensions.get(_CACHE_KEY)
     if cached is not None and cached[0] == version:
-        return cached[1]  # type: ignore[no-any-return]
+        return cached[1]
     stored = {row.key: row.value for row in db.session.scalars(select(CenterSetting))}
     current_app.extensions[_CACHE_KEY] = (version, stored)
     return stored

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import segno
 from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -282,6 +281,9 @@ def dial_uri(line: CrisisLine) -> str | None:
 
 def qr_svg(content: str, label: str = "") -> Markup:
     """An inline SVG QR code (drawn here, so nothing is fetched; no style attributes for CSP)."""
+    # Imported on first use: segno's tables cost start-up time and most requests draw no code.
+    import segno  # noqa: PLC0415
+
     code = segno.make(content, error="m")
     svg = code.svg_inline(scale=5, dark="#000", light="#fff")
     attrs = f'role="img" aria-label="{Markup.escape(label)}"' if label else 'aria-hidden="true"'

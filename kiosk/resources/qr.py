@@ -8,8 +8,10 @@ attributes (no ``<style>``, no script), so the picture passes the strict CSP.
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-import segno
+if TYPE_CHECKING:
+    import segno
 
 KINDS = ("call", "text", "card")
 
@@ -52,6 +54,9 @@ def payload(
 
 def make(content: str) -> segno.QRCode:
     """The QR code for some content (medium error correction survives a creased slip)."""
+    # Imported on first use: segno's tables cost start-up time and most requests draw no code.
+    import segno  # noqa: PLC0415
+
     return segno.make(content, error="m", micro=False)
 
 
