@@ -1,6 +1,6 @@
 """HTTP benchmark: Porchlight next to a bare Flask "hello", both on waitress with 8 threads.
 
-    .venv/bin/python benchmarks/http_bench.py --quick        # a couple of minutes
+    .venv/bin/python benchmarks/http_bench.py --quick        # a few minutes (search at 20,000)
     .venv/bin/python benchmarks/http_bench.py --rounds 7     # slower, tighter spread
         [--search-database-url postgresql+psycopg://...]     # search row on PostgreSQL too
 
@@ -84,7 +84,9 @@ class Server:
             except OSError:
                 pass
             if self.process.poll() is not None:
-                raise RuntimeError(self.process.stderr.read().decode() if self.process.stderr else "")
+                raise RuntimeError(
+                    self.process.stderr.read().decode() if self.process.stderr else ""
+                )
             time.sleep(0.01)
         else:
             self.stop()
@@ -235,7 +237,9 @@ def timed_requests(calls: Callable[[], Any], count: int) -> list[float]:
     return times
 
 
-def concurrent(make: Callable[[], Callable[[], Any]], workers: int, per_worker: int) -> tuple[float, list[float]]:
+def concurrent(
+    make: Callable[[], Callable[[], Any]], workers: int, per_worker: int
+) -> tuple[float, list[float]]:
     """Run ``workers`` threads of ``per_worker`` calls each: throughput (req/s) and latencies."""
     latencies: list[float] = []
     lock = threading.Lock()
@@ -310,7 +314,7 @@ class Bench:
                 "code_ref": "",
                 "go": "visit-first",
             }
-            status, body, _h = client.request("POST", "/signin/step", form, HX_Request="true")
+            status, _body, _h = client.request("POST", "/signin/step", form, HX_Request="true")
             expect(status, (200,), "sign-in POST")
 
         return call
@@ -346,11 +350,14 @@ def main() -> None:  # noqa: PLR0915  (one measure after another, read top to bo
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds and requests")
     parser.add_argument("--rounds", type=int, default=0)
-    parser.add_argument("--search-size", type=int, default=100_000)
+    parser.add_argument(
+        "--search-size", type=int, default=0, help="default 100,000 (--quick 20,000)"
+    )
     parser.add_argument("--search-database-url", default="")
     parser.add_argument("--skip-search", action="store_true")
     args = parser.parse_args()
     rounds = args.rounds or (3 if args.quick else 5)
+    search_size = args.search_size or (20_000 if args.quick else 100_000)
     scale = 1 if args.quick else 2
 
     results: dict[str, list[float]] = {}
@@ -394,7 +401,9 @@ def main() -> None:  # noqa: PLR0915  (one measure after another, read top to bo
                 stop = threading.Event()
                 printing = bench.sheet("sheet500")
 
-                def printer(call: Callable[[], Any] = printing) -> None:
+                def printer(
+                    call: Callable[[], Any] = printing, stop: threading.Event = stop
+                ) -> None:
                     for _ in range(500):  # bounded, in case stop is never set
                         if stop.is_set():
                             return
@@ -405,16 +414,19 @@ def main() -> None:  # noqa: PLR0915  (one measure after another, read top to bo
                 busy = timed_requests(bench.signin_post(), 20 * scale)
                 stop.set()
                 printer_thread.join()
-                add("kiosk POST p95 while 500-row sheet prints / idle", pct(busy, 0.95) / pct(idle, 0.95))
+                add(
+                    "kiosk POST p95 while 500-row sheet prints / idle",
+                    pct(busy, 0.95) / pct(idle, 0.95),
+                )
             finally:
                 app.stop()
                 hello.stop()
             print(f"  round {number + 1}/{rounds} done", flush=True)
 
     if not args.skip_search:
-        search_p95(args.search_size, "", rounds, add)
+        search_p95(search_size, "", rounds, add)
         if args.search_database_url:
-            search_p95(args.search_size, args.search_database_url, rounds, add)
+            search_p95(search_size, args.search_database_url, rounds, add)
 
     print(f"\n{rounds} interleaved rounds (median [lowest - highest round])")
     for name, values in results.items():
@@ -425,7 +437,9 @@ def main() -> None:  # noqa: PLR0915  (one measure after another, read top to bo
     print("  Lighthouse: not run (the lighthouse npm package is not installed on this offline box)")
 
 
-def search_p95(size: int, database_url: str, rounds: int, add: Callable[[str, float], None]) -> None:
+def search_p95(
+    size: int, database_url: str, rounds: int, add: Callable[[str, float], None]
+) -> None:
     """The project search benchmark's loader and query list, p95 ms per round."""
     import search_benchmark
 
