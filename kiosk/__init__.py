@@ -57,12 +57,15 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
 
 def init_config(app: Flask, settings: Settings, overrides: dict[str, Any]) -> None:
     """Translate the typed settings into Flask's config."""
+    database_url = settings.resolved_database_url()
     app.config.update(
         KIOSK=settings,
         VERSION=__version__,
         SECRET_KEY=settings.load_secret_key(),
-        SQLALCHEMY_DATABASE_URI=settings.resolved_database_url(),
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SQLALCHEMY_DATABASE_URI=database_url,
+        # A pre-ping guards against a server that dropped the connection; an SQLite file cannot,
+        # so there it would only be one wasted round trip per request.
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": not database_url.startswith("sqlite")},
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError, dates
-from flask import Flask, current_app, session
+from babel.support import Translations
+from flask import Flask, current_app, request, session
 from flask_babel import format_date, get_locale, refresh
 from markupsafe import Markup
+from wtforms.i18n import messages_path
 
 from .extensions import babel
 
@@ -49,6 +52,20 @@ def init_i18n(app: Flask) -> None:
     @app.context_processor
     def _languages() -> dict[str, object]:
         return {"languages": LANGUAGES}
+
+    wtforms_catalogs: dict[str, Any] = {}
+
+    @app.before_request
+    def _wtforms_translations() -> None:
+        # Flask-WTF looks for a request.wtforms_translations and, when there is none, re-reads
+        # and re-parses WTForms' catalog file on every request that builds a form. One parsed
+        # catalog per language, loaded on first use, is all it needs.
+        locale = str(get_locale() or "en")
+        catalog = wtforms_catalogs.get(locale)
+        if catalog is None:
+            catalog = Translations.load(messages_path(), [locale], domain="wtforms")
+            wtforms_catalogs[locale] = catalog
+        request.wtforms_translations = catalog  # type: ignore[attr-defined]
 
     app.add_template_filter(month_year)
     app.add_template_filter(auto_dir)

@@ -30,12 +30,14 @@ from .resources.models import (
 )
 from .sessions.models import GroupSession, SessionNote, SignIn
 from .signin.models import CodeAttempt, KioskDevice, VisitorCode
+from .versions import DataVersion
 
 __all__ = [
     "CenterSetting",
     "CodeAttempt",
     "CrisisLine",
     "CrisisLineSeed",
+    "DataVersion",
     "GroupSession",
     "HelpDailyCount",
     "Introduction",

@@ -15,12 +15,12 @@ from .. import qr
 from ..auth.access import admin_required, staff_required
 from ..auth.forms import ButtonForm
 from ..center.services import get as get_setting
-from ..clock import to_local, utcnow
+from ..clock import utcnow
 from ..i18n import switch_language
 from ..sessions.services import open_sessions
 from ..signin.services import BadFormToken, issue_form_token, read_form_token
 from ..start.confirmation import signed_in_screen
-from ..web import page_or_fragment, polling, wants_fragment
+from ..web import page_or_fragment, polling, unchanged_poll
 from . import services
 from .forms import (
     CrisisLineForm,
@@ -199,11 +199,9 @@ def _alert_context() -> dict[str, Any]:
 def alerts() -> Response:
     """The alert region every staff page polls (a poll is not activity: see web.polling)."""
     context = _alert_context()
-    if wants_fragment() and request.args.get("v") == context["digest"]:
-        # Nothing changed: swap nothing, so screen readers are not told the same thing again.
-        response = Response(status=204)
-        response.vary.add("HX-Request")
-        return response
+    # Nothing changed: swap nothing, so screen readers are not told the same thing again.
+    if (unchanged := unchanged_poll(context["digest"])) is not None:
+        return unchanged
     return page_or_fragment("help/alerts.html", "help/_alerts.html", ctx=context)
 
 

@@ -12,10 +12,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import phonenumbers
-import segno
 from flask import has_request_context
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
 from phonenumbers import shortnumberinfo
 from sqlalchemy import CursorResult, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert

@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-import phonenumbers
 from babel import Locale, UnknownLocaleError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
@@ -147,6 +146,9 @@ def normalize_phone(raw: str, country: str) -> str:
         return ""
     if _SHORT_NUMBER_RE.match(text):
         return text
+    # Imported on first use: phonenumbers' metadata is a large share of start-up time.
+    import phonenumbers  # noqa: PLC0415
+
     try:
         number = phonenumbers.parse(text, country)
     except phonenumbers.NumberParseException as exc:
@@ -160,6 +162,8 @@ def display_phone(stored: str, country: str) -> str:
     """A stored number in the way people in the center's country write it."""
     if not stored or _SHORT_NUMBER_RE.match(stored):
         return stored
+    import phonenumbers  # noqa: PLC0415  (see normalize_phone)
+
     try:
         number = phonenumbers.parse(stored, country)
     except phonenumbers.NumberParseException:

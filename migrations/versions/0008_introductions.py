@@ -1,7 +1,7 @@
 """introductions
 
 Revision ID: 0008_introductions
-Revises: 0004_help
+Revises: (see down_revision)
 Create Date: 2026-11-26 01:08:02.140824
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0008_introductions"
-down_revision = "0004_help"
+down_revision = "0007_constraints"
 branch_labels = None
 depends_on = None
 
