@@ -11,6 +11,14 @@ from .help.models import (
     ProfessionalHelpRequest,
     QuietWordRequest,
 )
+from .introductions.models import (
+    Introduction,
+    IntroductionMonthlyCount,
+    IntroductionTransition,
+    PeerSupporter,
+)
+from .ops.models import OperationRun
+from .reports.models import MeasureAnswer, PostSessionAnswer
 from .resources.models import (
     Organization,
     ResourceCategory,
@@ -22,17 +30,26 @@ from .resources.models import (
 )
 from .sessions.models import GroupSession, SessionNote, SignIn
 from .signin.models import CodeAttempt, KioskDevice, VisitorCode
+from .versions import DataVersion
 
 __all__ = [
     "CenterSetting",
     "CodeAttempt",
     "CrisisLine",
     "CrisisLineSeed",
+    "DataVersion",
     "GroupSession",
     "HelpDailyCount",
+    "Introduction",
+    "IntroductionMonthlyCount",
+    "IntroductionTransition",
     "KioskDevice",
     "LoginFailure",
+    "MeasureAnswer",
+    "OperationRun",
     "Organization",
+    "PeerSupporter",
+    "PostSessionAnswer",
     "ProfessionalHelpRequest",
     "QuietWordRequest",
     "ResourceCategory",

@@ -14,7 +14,7 @@ which are recreated below and the index rebuilt.
 from alembic import op
 
 revision = "0007_constraints"
-down_revision = "0004_help"
+down_revision = "0005_trust"
 branch_labels = None
 depends_on = None
 

@@ -19,13 +19,6 @@ KEY = services.code_key("test secret")
 time_of_day_zero = dt_time(0, 0)
 
 
-def test_word_list_is_the_shipped_eff_short_list() -> None:
-    words = services.words()
-    assert len(words) == 1295 == len(set(words))  # 1,296 less "yo-yo"
-    assert all(w.isalpha() and w.islower() for w in words)
-    assert services.WORDLIST.with_name("WORDLIST-LICENSE.md").exists()
-
-
 def test_codes_have_at_least_30_bits() -> None:
     bits = services.CODE_WORDS * math.log2(len(services.words()))
     assert bits >= 30
