@@ -26,12 +26,14 @@ class Check:
     table: str
     name: str
     condition: str
+    values: tuple[str, ...] = ()  # for one_of: the values allowed
 
 
 def one_of(table: str, column: str, values: Iterable[str]) -> Check:
     """``column`` holds one of ``values`` (NULL passes, as for any CHECK: NOT NULL is separate)."""
-    quoted = ", ".join("'" + value.replace("'", "''") + "'" for value in values)
-    return Check(table, f"{column}_valid", f"{column} IN ({quoted})")
+    allowed = tuple(str(value) for value in values)
+    quoted = ", ".join("'" + value.replace("'", "''") + "'" for value in allowed)
+    return Check(table, f"{column}_valid", f"{column} IN ({quoted})", allowed)
 
 
 def at_least_zero(table: str, *columns: str) -> list[Check]:
