@@ -6,8 +6,9 @@ Plain functions that take plain values and raise named errors; they know nothing
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,7 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from ..center.services import Setting, get, register
-from ..clock import utcnow
+from ..clock import to_minute, utcnow
 from ..db import SQLITE_WRITE_LOCK, is_sqlite, write_transaction
 from ..extensions import db
 from ..sessions.models import GroupSession
@@ -34,7 +35,10 @@ from .models import (
 )
 from .seeds import COUNTRIES, SEEDS
 
-STALE_AFTER = timedelta(days=182)  # "not verified for 6 months"
+log = logging.getLogger(__name__)
+STALE_AFTER = timedelta(days=182)
+# Quiet words from one tablet less than this far apart show staff as one alert with a count.
+FLOOD_WINDOW = timedelta(minutes=5)  # "not verified for 6 months"
 HOW_CHOICES = ("call", "text", "chat")
 WHEN_CHOICES = ("now", "after")
 HELP_TYPES = ("clinician", "crisis_team", "emergency", "other")
@@ -155,6 +159,8 @@ class Alert:
     help_type: str = ""
     raised_by: str = ""
     group: str = ""
+    # How many unanswered quiet words from one tablet this alert stands for (a flood, issue 9).
+    count: int = 1
 
 
 # ---- crisis lines -------------------------------------------------------------------------
@@ -353,7 +359,11 @@ def _check_group_session(session: Any, group_session_id: str | None) -> None:
 
 
 def send_quiet_word(
-    when: str, find_me: str, group_session_id: str | None = None, form_token: str | None = None
+    when: str,
+    find_me: str,
+    group_session_id: str | None = None,
+    form_token: str | None = None,
+    device: str | None = None,
 ) -> None:
     """Store a quiet-word request for staff (returns nothing the kiosk could show)."""
     if when not in WHEN_CHOICES:
@@ -367,10 +377,13 @@ def send_quiet_word(
             return
         session.add(
             QuietWordRequest(
+                # To the minute only (minimal metadata, clock.to_minute).
+                created_at=to_minute(utcnow()),
                 timing=when,
                 find_me=find_me.strip()[:FIND_ME_MAX],
                 group_session_id=group_session_id,
                 form_token=form_token,
+                device=device,
             )
         )
         _bump(session, DAILY_KIND["quiet"], requests=1)
@@ -385,6 +398,7 @@ def raise_professional_help(
     with write_transaction() as session:
         _check_group_session(session, group_session_id)
         flag = ProfessionalHelpRequest(
+            created_at=to_minute(utcnow()),
             room=room.strip()[:ROOM_MAX],
             help_type=help_type,
             raised_by=by,
@@ -429,8 +443,20 @@ def acknowledge(kind: str, request_id: int, by: str) -> Claim:
     return Claim(won=False, by=holder)
 
 
-def resolve(kind: str, request_id: int, outcome: str, by: str) -> None:
-    """Close a request with an outcome code only (no notes about what was said)."""
+class HeldByOther(Exception):
+    """Someone else acknowledged this request; resolving it needs an explicit take-over."""
+
+    def __init__(self, holder: str) -> None:
+        super().__init__(holder)
+        self.holder = holder
+
+
+def resolve(kind: str, request_id: int, outcome: str, by: str, take_over: bool = False) -> None:
+    """Close a request with an outcome code only (no notes about what was said).
+
+    A request another person acknowledged is theirs: resolving it raises HeldByOther unless
+    ``take_over`` says this person means to take it over, which is recorded and logged.
+    """
     if outcome not in OUTCOMES:
         raise InvalidChoice(outcome)
     model = _model(kind)
@@ -439,6 +465,18 @@ def resolve(kind: str, request_id: int, outcome: str, by: str) -> None:
         created = session.scalar(select(model.created_at).where(model.id == request_id))
         if created is None:
             raise RequestNotFound(request_id)
+        holder = session.scalar(select(model.acknowledged_by).where(model.id == request_id))
+        if holder is not None and holder != by:
+            if not take_over:
+                raise HeldByOther(holder)
+            session.execute(
+                update(model)
+                .where(model.id == request_id)
+                .values(acknowledged_by=by, taken_over_from=holder)
+                .execution_options(synchronize_session=False)
+            )
+            # Staff names and a request number only: nothing about the attendee.
+            log.info("Help request %s %s taken over by %s from %s", kind, request_id, by, holder)
         # Resolving an unclaimed request claims it too, so its response time is counted.
         claimed = _rowcount(
             session.execute(
@@ -468,12 +506,14 @@ def open_alerts(now: datetime | None = None) -> list[Alert]:
     now = now or utcnow()
     cutoff = now - timedelta(minutes=int(get(ESCALATE_MINUTES.key)))
     alerts: list[Alert] = []
+    quiet_devices: dict[int, str | None] = {}
     quiet = (
         select(QuietWordRequest, GroupSession.title)
         .outerjoin(GroupSession, QuietWordRequest.group_session_id == GroupSession.id)
         .where(QuietWordRequest.resolved_at.is_(None))
     )
     for row, group_title in db.session.execute(quiet):
+        quiet_devices[row.id] = row.device
         alerts.append(
             Alert(
                 "quiet",
@@ -501,7 +541,32 @@ def open_alerts(now: datetime | None = None) -> list[Alert]:
                 raised_by=flag.raised_by,
             )
         )
-    return sorted(alerts, key=lambda alert: alert.created_at)
+    return _group_floods(sorted(alerts, key=lambda alert: alert.created_at), quiet_devices)
+
+
+def _group_floods(alerts: list[Alert], devices: dict[int, str | None]) -> list[Alert]:
+    """Fold unanswered quiet words from one tablet, each within FLOOD_WINDOW of the last, into
+    the first one with a count: a flood stays one line, so a real request is not buried.
+
+    Nothing is refused or deleted: every request is stored and counted as usual.
+    """
+    shown: list[Alert] = []
+    latest: dict[str, tuple[int, datetime]] = {}  # device -> (index in shown, last time)
+    for alert in alerts:
+        device = devices.get(alert.id) if alert.kind == "quiet" else None
+        if device and alert.acknowledged_by is None:
+            previous = latest.get(device)
+            if previous and alert.created_at - previous[1] <= FLOOD_WINDOW:
+                index = previous[0]
+                head = shown[index]
+                shown[index] = replace(
+                    head, count=head.count + 1, escalated=head.escalated or alert.escalated
+                )
+                latest[device] = (index, alert.created_at)
+                continue
+            latest[device] = (len(shown), alert.created_at)
+        shown.append(alert)
+    return shown
 
 
 def recent_resolved(hours: int = 24) -> list[Any]:
@@ -515,7 +580,7 @@ def recent_resolved(hours: int = 24) -> list[Any]:
 
 def alerts_digest(alerts: list[Alert]) -> str:
     """A short fingerprint of what the alert region shows, so an unchanged poll swaps nothing."""
-    state = "|".join(f"{a.kind}:{a.id}:{a.acknowledged_by}:{a.escalated}" for a in alerts)
+    state = "|".join(f"{a.kind}:{a.id}:{a.acknowledged_by}:{a.escalated}:{a.count}" for a in alerts)
     return hashlib.sha256(state.encode()).hexdigest()[:16]
 
 

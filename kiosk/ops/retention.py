@@ -9,6 +9,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from ..auth import services as auth_services
 from ..help import services as help_services
 from ..sessions import services as session_services
 from ..signin import services as signin_services
@@ -21,10 +22,11 @@ def purge_command() -> None:
     names = session_services.purge_names()
     codes = signin_services.purge_codes()
     requests = help_services.purge()
+    logins = auth_services.purge_login_events()
     # Counts only: never which names, codes or requests.
     click.echo(
         f"Anonymized {names} sign-in name(s); forgot {codes} visitor code(s); "
-        f"purged {requests} help request(s)."
+        f"purged {requests} help request(s); purged {logins} staff log-in record(s)."
     )
 
 

@@ -51,7 +51,7 @@ def app(tmp_path: Path, template_db: Path | None) -> Iterator[Flask]:
 
 @pytest.fixture
 def kiosk(browser: Any, live_server: LiveServer) -> Iterator[Any]:
-    context, page, watch = new_page(browser, live_server.url)
+    context, page, _watch = new_page(browser, live_server.url)
     yield page
     context.close()
 
