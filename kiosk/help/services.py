@@ -161,6 +161,8 @@ class Alert:
     group: str = ""
     # How many unanswered quiet words from one tablet this alert stands for (a flood, issue 9).
     count: int = 1
+    # The ids folded into this one; resolving this alert resolves them too.
+    also: tuple[int, ...] = ()
 
 
 # ---- crisis lines -------------------------------------------------------------------------
@@ -460,11 +462,22 @@ def resolve(kind: str, request_id: int, outcome: str, by: str, take_over: bool =
     if outcome not in OUTCOMES:
         raise InvalidChoice(outcome)
     model = _model(kind)
+    # A flood shown as one alert is resolved as one: the quiet words folded into it go too.
+    folded = next(
+        (a.also for a in open_alerts() if a.kind == kind == "quiet" and a.id == request_id), ()
+    )
     now = utcnow()
     with write_transaction() as session:
         created = session.scalar(select(model.created_at).where(model.id == request_id))
         if created is None:
             raise RequestNotFound(request_id)
+        if folded:
+            session.execute(
+                update(model)
+                .where(model.id.in_(folded), model.resolved_at.is_(None))
+                .values(resolved_at=now, resolved_by=by, outcome=outcome)
+                .execution_options(synchronize_session=False)
+            )
         holder = session.scalar(select(model.acknowledged_by).where(model.id == request_id))
         if holder is not None and holder != by:
             if not take_over:
@@ -560,7 +573,10 @@ def _group_floods(alerts: list[Alert], devices: dict[int, str | None]) -> list[A
                 index = previous[0]
                 head = shown[index]
                 shown[index] = replace(
-                    head, count=head.count + 1, escalated=head.escalated or alert.escalated
+                    head,
+                    count=head.count + 1,
+                    escalated=head.escalated or alert.escalated,
+                    also=(*head.also, alert.id),
                 )
                 latest[device] = (index, alert.created_at)
                 continue

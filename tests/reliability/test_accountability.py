@@ -132,6 +132,9 @@ def test_a_flood_from_one_tablet_is_one_alert_with_a_count(app_ctx: Flask) -> No
     clock.advance(10 * 60)
     help.send_quiet_word("now", "", device="kiosk-1")  # later: a new alert of its own
     assert [a.count for a in help.open_alerts()] == [30, 1, 1]
+    # Resolving the flood's alert resolves the requests folded into it, and only those.
+    help.resolve("quiet", help.open_alerts()[0].id, "other", "ana")
+    assert [(a.count, a.find_me) for a in help.open_alerts()] == [(1, "by the window"), (1, "")]
 
 
 def test_the_kiosk_says_which_tablet_sent_it(client: FlaskClient, app: Flask) -> None:
