@@ -61,7 +61,15 @@ def main() -> int:
         # One clear line (what, where, how to fix), never a traceback.
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
+    # Operations (issue 15): the data-dir lock tells `restore` a server is running; the
+    # scheduled purge and backup start once the schema is up to date.
+    from kiosk.ops.scheduler import hold_lock_or_explain, start_scheduled_jobs
+
+    data_dir_lock = hold_lock_or_explain(settings)
+    if data_dir_lock is None:
+        return 3
     setup_path = prepare(app)
+    start_scheduled_jobs(app)
     wildcard = {"0.0.0.0", "::", ""}  # noqa: S104  (recognizing it, not binding)
     host_for_link = "localhost" if settings.host in wildcard else settings.host
     base = f"http://{host_for_link}:{settings.port}"

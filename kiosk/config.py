@@ -63,6 +63,10 @@ class Settings:
     # Largest request body accepted, in bytes (file imports get their own, larger limit).
     max_request_bytes: int = 1_000_000
     max_upload_bytes: int = 20_000_000
+    # Backups: the folder (default DATA_DIR/backups; e.g. a mounted USB drive) and whether the
+    # server process runs its own scheduled jobs (purge, backup). Only wsgi.py starts them.
+    backup_dir: Path | None = None
+    scheduler: bool = True
     testing: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -84,6 +88,10 @@ class Settings:
             country=(os.environ.get("KIOSK_COUNTRY") or "US").upper(),
             default_locale=os.environ.get("KIOSK_LOCALE") or "en",
             idle_reset_seconds=_int("KIOSK_IDLE_RESET_SECONDS", 90, 20),
+            backup_dir=Path(os.environ["KIOSK_BACKUP_DIR"])
+            if os.environ.get("KIOSK_BACKUP_DIR")
+            else None,
+            scheduler=(os.environ.get("KIOSK_SCHEDULER") or "on").lower() not in {"off", "0", "no"},
         )
 
     def check(self) -> None:
@@ -127,6 +135,10 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'porchlight.db').resolve()}"
+
+    def backups_folder(self) -> Path:
+        """Where backups go: KIOSK_BACKUP_DIR, or ``backups`` in the data dir."""
+        return self.backup_dir if self.backup_dir is not None else self.data_dir / "backups"
 
     def load_secret_key(self) -> str:
         """Read the secret key file, creating it (mode 0600) on first start."""

@@ -104,6 +104,17 @@ def is_sqlite() -> bool:
     return db.engine.dialect.name == "sqlite"
 
 
+class PendingChanges(RuntimeError):
+    """``write_transaction()`` was entered with ORM changes not yet written.
+
+    They would otherwise be committed (or lost) as a side effect of opening the transaction:
+    make changes inside the block that should commit them.
+    """
+
+
+_DEPTH_KEY = "kiosk_write_depth"
+
+
 @contextmanager
 def write_transaction() -> Iterator[Session]:
     """Run a block as one write transaction that commits on success and rolls back on error.
@@ -111,21 +122,39 @@ def write_transaction() -> Iterator[Session]:
     Writers run one at a time (BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL), so a
     read-then-write inside the block never loses an update. Any read transaction already open in
     the request is closed first: upgrading a read snapshot to a write is exactly what fails under
-    concurrency on SQLite.
+    concurrency on SQLite. Pending ORM changes on entry are refused (``PendingChanges``).
+
+    Nested inside another ``write_transaction()`` the block is a savepoint of the outer one: an
+    error in it undoes only its own writes, and nothing is committed until the outer block ends,
+    so an outer failure undoes the inner writes too.
     """
     session = db.session()
+    depth = session.info.get(_DEPTH_KEY, 0)
+    if depth:
+        session.info[_DEPTH_KEY] = depth + 1
+        try:
+            with session.begin_nested():
+                yield session
+        finally:
+            session.info[_DEPTH_KEY] = depth
+        return
+    if session.new or session.dirty or session.deleted:
+        raise PendingChanges("pending ORM changes on entry to write_transaction()")
     if session.in_transaction():
         session.commit()
     with SQLITE_WRITE_LOCK if is_sqlite() else _no_lock():
         connection = session.connection(execution_options={_BEGIN_OPTION: "IMMEDIATE"})
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+        session.info[_DEPTH_KEY] = 1
         try:
             yield session
             session.commit()
         except BaseException:
             session.rollback()
             raise
+        finally:
+            session.info[_DEPTH_KEY] = 0
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from ..inputs import safe_target
 from . import services
-from .access import SESSION_TOKEN_KEY, staff_required
+from .access import SESSION_TOKEN_KEY, signed_in_required
 from .forms import ButtonForm, LoginForm, SetupForm
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
@@ -87,7 +87,9 @@ def setup(token: str) -> Response | str | tuple[str, int]:
 
 @bp.route("")
 @bp.route("/")
-@staff_required
-def home() -> str:
-    """The staff start page: links to each area."""
+@signed_in_required
+def home() -> Response | str:
+    """The staff start page: links to each area (a peer supporter goes to their own page)."""
+    if current_user.is_peer:
+        return redirect(url_for("peer.home"))
     return render_template("auth/home.html", logout_form=ButtonForm(), user=current_user)

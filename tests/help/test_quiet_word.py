@@ -56,7 +56,11 @@ def _send(client: FlaskClient, headers: dict[str, str] | None = None, **data: st
 
 
 def _main(html: str) -> str:
-    return html[html.index("<main") : html.index("</main>")] if "<main" in html else html
+    """The screen's own part: <main>, or the fragment less the shared header sent along with it
+    (test_p4_on_the_wire compares the whole body, header included)."""
+    if "<main" in html:
+        return html[html.index("<main") : html.index("</main>")]
+    return html.split('<header class="kiosk-header"', 1)[0]
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "fragment"])
@@ -155,7 +159,7 @@ def test_the_person_can_say_which_open_group_they_are_in(
     assert "Are you in one of these groups? (optional)" in page
     assert "Tuesday circle · Room 2" in page and "Later group" not in page
     response = _send(client, when="now", group=group_id)
-    assert "You're signed in" in response.get_data(as_text=True)
+    assert "Thank you — you're all set" in response.get_data(as_text=True)
     with app.app_context():
         row = db.session.scalars(select(QuietWordRequest)).one()
         assert row.group_session_id == group_id

@@ -1,7 +1,7 @@
 """Issue 9: login audit, help take-over and flood grouping, session-note authorship
 
-Revision ID: 0006_reliability
-Revises: 0004_help
+Revision ID: 0013_reliability
+Revises: 0012_operations
 Create Date: 2026-11-26
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0006_reliability'
-down_revision = '0004_help'
+revision = '0013_reliability'
+down_revision = '0012_operations'
 branch_labels = None
 depends_on = None
 
