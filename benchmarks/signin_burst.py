@@ -41,7 +41,7 @@ from tests.reliability.forms import form_fields
 from tests.sessions.helpers import make_session
 from wsgi import server_options
 
-SIGNED_IN = "You're signed in"
+SIGNED_IN = "Thank you — you're all set"
 
 
 class Kiosk:

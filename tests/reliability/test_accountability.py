@@ -54,9 +54,9 @@ def test_take_over_through_the_staff_page(app: Flask, staff: Staff) -> None:
         request_id = db.session.scalars(select(QuietWordRequest.id)).one()
         help.acknowledge("quiet", request_id, "ana")
     ben = staff.client_for("facilitator", "ben")
-    page = ben.get("/staff/help/alerts").get_data(as_text=True)
-    assert "Take over and resolve" in page
     url = f"/staff/help/alerts/quiet/{request_id}/resolve"
+    page = ben.get(url).get_data(as_text=True)
+    assert "Take over and resolve" in page
     token = csrf_from(page)
     ben.post(url, data={"csrf_token": token, "outcome": "other"})
     with app.app_context():
