@@ -130,7 +130,9 @@ def _device() -> str:
 
 
 def _send_quiet_word(form: QuietWordForm, nonce: str) -> None:
-    when, find_me = form.when.data or "now", form.find_me.data or ""
+    # A blank or odd "when" (Optional() lets whitespace through) means "now": never a failure.
+    when = form.when.data if form.when.data in services.WHEN_CHOICES else "now"
+    find_me = form.find_me.data or ""
     group, device = form.group.data or None, _device()
     try:
         services.send_quiet_word(when, find_me, group, form_token=nonce, device=device)
