@@ -42,3 +42,12 @@ def to_utc(local: datetime, tz_name: str) -> datetime:
     if local.tzinfo is None:
         local = local.replace(tzinfo=ZoneInfo(tz_name))
     return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def to_minute(moment: datetime) -> datetime:
+    """A time cut to the minute: what is stored about when a person signed in or asked for help.
+
+    research/reliability.md P5 (minimal metadata): seconds and microseconds would let anyone with
+    the database line a sign-in up with a camera or a door log; the minute is all reports need.
+    """
+    return moment.replace(second=0, microsecond=0)

@@ -60,7 +60,7 @@ class CleanRequest(Request):
         self.__dict__["form"] = _cleaned(self.__dict__["form"], clean_text)
 
     @property
-    def args(self) -> ImmutableMultiDict[str, str]:  # type: ignore[override]
+    def args(self) -> ImmutableMultiDict[str, str]:
         cached = self.__dict__.get("_clean_args")
         if cached is None:
             cached = _cleaned(super().args, clean_line)

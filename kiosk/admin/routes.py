@@ -125,3 +125,10 @@ def reset_password(user_id: int) -> Response | tuple[str, int] | str:
         return redirect(url_for("admin.users"), 303)
     status = 400 if request.method == "POST" else 200
     return render_template("admin/password.html", form=form, user=user), status
+
+
+@bp.route("/logins")
+@admin_required
+def logins() -> str:
+    """Staff log-in attempts of the last 12 months: who, when, and how it went (no addresses)."""
+    return render_template("admin/logins.html", events=services.login_events())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
@@ -99,3 +99,20 @@ class SetupToken(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class LoginEvent(db.Model):  # type: ignore[name-defined]
+    """One staff log-in attempt: username, outcome and time, never an IP or a browser (issue 9).
+
+    Kept 12 months (``flask --app kiosk purge``), shown to admins.
+    """
+
+    __tablename__ = "login_events"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('success', 'failure', 'throttled')", name="outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(10))
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

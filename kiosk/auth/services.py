@@ -16,7 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..clock import utcnow
 from ..db import write_transaction
 from ..extensions import db
-from .models import LoginFailure, Role, SetupToken, StaffSession, User
+from .models import LoginEvent, LoginFailure, Role, SetupToken, StaffSession, User
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
@@ -135,7 +135,45 @@ def admin_exists() -> bool:
     return db.session.scalar(query) is not None
 
 
+# Staff log-ins are kept this long for the admins' audit list (issue 9), then purged.
+LOGIN_EVENT_RETENTION = timedelta(days=365)
+
+
+def _audit(username: str, outcome: str) -> None:
+    # Username, outcome and time only: never the client's address or browser (P1).
+    with write_transaction() as session:
+        session.add(LoginEvent(username=username, outcome=outcome, at=utcnow()))
+
+
 def authenticate(username: str, password: str) -> User:
+    """Check a login and record it for the audit list; raises LoginThrottled or LoginFailed."""
+    name = normalize_username(username)[:64]
+    try:
+        user = _check_login(username, password)
+    except LoginThrottled:
+        _audit(name, "throttled")
+        raise
+    except LoginFailed:
+        _audit(name, "failure")
+        raise
+    _audit(name, "success")
+    return user
+
+
+def login_events(limit: int = 500) -> list[LoginEvent]:
+    """The latest staff log-in attempts, newest first (admins only)."""
+    return list(db.session.scalars(select(LoginEvent).order_by(LoginEvent.at.desc()).limit(limit)))
+
+
+def purge_login_events(now: datetime | None = None) -> int:
+    """Forget log-in records older than 12 months; returns how many went."""
+    cutoff = (now or utcnow()) - LOGIN_EVENT_RETENTION
+    with write_transaction() as session:
+        result = session.execute(delete(LoginEvent).where(LoginEvent.at < cutoff))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _check_login(username: str, password: str) -> User:
     """Check a login; raises LoginThrottled or LoginFailed.
 
     Throttling is per account name: failures against one name never slow down another.

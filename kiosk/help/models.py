@@ -68,6 +68,9 @@ class _HelpAlert:
     resolved_by: Mapped[str | None] = mapped_column(String(64))
     resolved_at: Mapped[datetime | None] = mapped_column()
     outcome: Mapped[str | None] = mapped_column(String(32))
+    # Who held it before an explicit "take over" (issue 9): a request someone else acknowledged
+    # is resolved by another person only on purpose, and the record says so.
+    taken_over_from: Mapped[str | None] = mapped_column(String(64))
 
 
 class QuietWordRequest(_HelpAlert, db.Model):  # type: ignore[name-defined]
@@ -80,6 +83,10 @@ class QuietWordRequest(_HelpAlert, db.Model):  # type: ignore[name-defined]
     find_me: Mapped[str] = mapped_column(String(60), default="")
     # The random part of the form's one-time token: a double tap on "Send" is one request.
     form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Which tablet sent it ("kiosk-3", or "unenrolled" for any browser that is not an enrolled
+    # kiosk): only so that a flood from one tablet shows staff one alert with a count instead of
+    # burying a real request (issue 9). It says nothing about the person and goes with the row.
+    device: Mapped[str | None] = mapped_column(String(32))
 
 
 class ProfessionalHelpRequest(_HelpAlert, db.Model):  # type: ignore[name-defined]

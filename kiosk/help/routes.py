@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -113,13 +123,22 @@ def quiet_word() -> Response:
     return page_or_fragment("help/quiet_word.html", "help/_quiet_word.html", status, form=form)
 
 
+def _device() -> str:
+    # Which tablet, so a flood from one shows staff as one alert (see QuietWordRequest.device).
+    kiosk = g.get("kiosk")
+    return f"kiosk-{kiosk.id}" if kiosk is not None else "unenrolled"
+
+
 def _send_quiet_word(form: QuietWordForm, nonce: str) -> None:
-    when, find_me = form.when.data or "now", form.find_me.data or ""
+    # A blank or odd "when" (Optional() lets whitespace through) means "now": never a failure.
+    when = form.when.data if form.when.data in services.WHEN_CHOICES else "now"
+    find_me = form.find_me.data or ""
+    group, device = form.group.data or None, _device()
     try:
-        services.send_quiet_word(when, find_me, form.group.data or None, form_token=nonce)
+        services.send_quiet_word(when, find_me, group, form_token=nonce, device=device)
     except services.InvalidChoice:
         # The group was deleted a moment ago: never drop the request, send it without one.
-        services.send_quiet_word(when, find_me, None, form_token=nonce)
+        services.send_quiet_word(when, find_me, None, form_token=nonce, device=device)
 
 
 @bp.route("/plan")
@@ -265,10 +284,21 @@ def resolve(kind: str, request_id: int) -> Response | tuple[str, int]:
         abort(404)
     form = ResolveForm()
     if form.validate_on_submit():
+        # Someone else acknowledged it: resolving it is an explicit, logged take-over (issue 9).
+        take_over = request.form.get("take_over") == "1"
         try:
-            services.resolve(kind, request_id, form.outcome.data, current_user.username)
+            services.resolve(kind, request_id, form.outcome.data, current_user.username, take_over)
         except services.RequestNotFound:
             abort(404)
+        except services.HeldByOther as held:
+            flash(
+                _(
+                    "%(name)s has acknowledged it. To resolve it yourself, choose Take over.",
+                    name=held.holder,
+                ),
+                "info",
+            )
+            return redirect(url_for("help_staff.dashboard"), 303)
         flash(_("Resolved. Thank you."), "success")
         return redirect(url_for("help_staff.dashboard"), 303)
     status = 400 if request.method == "POST" else 200

@@ -6,8 +6,9 @@ Plain functions that take plain values and raise named errors; they know nothing
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..center.services import Setting, get, register
-from ..clock import utcnow
+from ..clock import to_minute, utcnow
 from ..db import SQLITE_WRITE_LOCK, is_sqlite, write_transaction
 from ..extensions import db
 from ..sessions.models import GroupSession
@@ -33,7 +34,10 @@ from .models import (
 )
 from .seeds import COUNTRIES, SEEDS
 
-STALE_AFTER = timedelta(days=182)  # "not verified for 6 months"
+log = logging.getLogger(__name__)
+STALE_AFTER = timedelta(days=182)
+# Quiet words from one tablet less than this far apart show staff as one alert with a count.
+FLOOD_WINDOW = timedelta(minutes=5)  # "not verified for 6 months"
 HOW_CHOICES = ("call", "text", "chat")
 WHEN_CHOICES = ("now", "after")
 HELP_TYPES = ("clinician", "crisis_team", "emergency", "other")
@@ -160,6 +164,10 @@ class Alert:
     group: str = ""
     due_at: datetime | None = None
     urgency: str = "attention"  # urgent | attention | claimed
+    # How many unanswered quiet words from one tablet this alert stands for (a flood, issue 9).
+    count: int = 1
+    # The ids folded into this one; resolving this alert resolves them too.
+    also: tuple[int, ...] = ()
 
 
 # ---- crisis lines -------------------------------------------------------------------------
@@ -380,7 +388,11 @@ def _check_group_session(session: Any, group_session_id: str | None) -> None:
 
 
 def send_quiet_word(
-    when: str, find_me: str, group_session_id: str | None = None, form_token: str | None = None
+    when: str,
+    find_me: str,
+    group_session_id: str | None = None,
+    form_token: str | None = None,
+    device: str | None = None,
 ) -> None:
     """Store a quiet-word request for staff (returns nothing the kiosk could show)."""
     if when not in WHEN_CHOICES:
@@ -394,10 +406,13 @@ def send_quiet_word(
             return
         session.add(
             QuietWordRequest(
+                # To the minute only (minimal metadata, clock.to_minute).
+                created_at=to_minute(utcnow()),
                 timing=when,
                 find_me=find_me.strip()[:FIND_ME_MAX],
                 group_session_id=group_session_id,
                 form_token=form_token,
+                device=device,
             )
         )
         _bump(session, DAILY_KIND["quiet"], requests=1)
@@ -412,6 +427,7 @@ def raise_professional_help(
     with write_transaction() as session:
         _check_group_session(session, group_session_id)
         flag = ProfessionalHelpRequest(
+            created_at=to_minute(utcnow()),
             room=room.strip()[:ROOM_MAX],
             help_type=help_type,
             raised_by=by,
@@ -456,16 +472,51 @@ def acknowledge(kind: str, request_id: int, by: str) -> Claim:
     return Claim(won=False, by=holder)
 
 
-def resolve(kind: str, request_id: int, outcome: str, by: str) -> None:
-    """Close a request with an outcome code only (no notes about what was said)."""
+class HeldByOther(Exception):
+    """Someone else acknowledged this request; resolving it needs an explicit take-over."""
+
+    def __init__(self, holder: str) -> None:
+        super().__init__(holder)
+        self.holder = holder
+
+
+def resolve(kind: str, request_id: int, outcome: str, by: str, take_over: bool = False) -> None:
+    """Close a request with an outcome code only (no notes about what was said).
+
+    A request another person acknowledged is theirs: resolving it raises HeldByOther unless
+    ``take_over`` says this person means to take it over, which is recorded and logged.
+    """
     if outcome not in OUTCOMES:
         raise InvalidChoice(outcome)
     model = _model(kind)
+    # A flood shown as one alert is resolved as one: the quiet words folded into it go too.
+    folded = next(
+        (a.also for a in open_alerts() if a.kind == kind == "quiet" and a.id == request_id), ()
+    )
     now = utcnow()
     with write_transaction() as session:
         created = session.scalar(select(model.created_at).where(model.id == request_id))
         if created is None:
             raise RequestNotFound(request_id)
+        if folded:
+            session.execute(
+                update(model)
+                .where(model.id.in_(folded), model.resolved_at.is_(None))
+                .values(resolved_at=now, resolved_by=by, outcome=outcome)
+                .execution_options(synchronize_session=False)
+            )
+        holder = session.scalar(select(model.acknowledged_by).where(model.id == request_id))
+        if holder is not None and holder != by:
+            if not take_over:
+                raise HeldByOther(holder)
+            session.execute(
+                update(model)
+                .where(model.id == request_id)
+                .values(acknowledged_by=by, taken_over_from=holder)
+                .execution_options(synchronize_session=False)
+            )
+            # Staff names and a request number only: nothing about the attendee.
+            log.info("Help request %s %s taken over by %s from %s", kind, request_id, by, holder)
         # Resolving an unclaimed request claims it too, so its response time is counted.
         claimed = _rowcount(
             session.execute(
@@ -548,6 +599,7 @@ def open_alerts(now: datetime | None = None) -> list[Alert]:
     now = now or utcnow()
     minutes = int(get(ESCALATE_MINUTES.key))
     alerts: list[Alert] = []
+    quiet_devices: dict[int, str | None] = {}
     quiet = (
         select(QuietWordRequest, GroupSession.title, GroupSession.ends_at)
         .outerjoin(GroupSession, QuietWordRequest.group_session_id == GroupSession.id)
@@ -559,6 +611,7 @@ def open_alerts(now: datetime | None = None) -> list[Alert]:
             group_ends = _group_end_at(db.session, row.created_at)
         due = escalates_at("quiet", row.timing, row.created_at, group_ends, minutes)
         escalated = row.acknowledged_by is None and now >= due
+        quiet_devices[row.id] = row.device
         alerts.append(
             Alert(
                 "quiet",
@@ -592,7 +645,9 @@ def open_alerts(now: datetime | None = None) -> list[Alert]:
                 urgency=_urgency("professional", flag.acknowledged_by is not None, escalated),
             )
         )
-    return sorted(alerts, key=queue_order)
+    # Floods are folded in time order, then the queue is ordered as usual.
+    folded = _group_floods(sorted(alerts, key=lambda alert: alert.created_at), quiet_devices)
+    return sorted(folded, key=queue_order)
 
 
 @dataclass(frozen=True)
@@ -629,6 +684,34 @@ def get_open_alert(kind: str, request_id: int) -> Alert:
     raise RequestNotFound(request_id)
 
 
+def _group_floods(alerts: list[Alert], devices: dict[int, str | None]) -> list[Alert]:
+    """Fold unanswered quiet words from one tablet, each within FLOOD_WINDOW of the last, into
+    the first one with a count: a flood stays one line, so a real request is not buried.
+
+    Nothing is refused or deleted: every request is stored and counted as usual.
+    """
+    shown: list[Alert] = []
+    latest: dict[str, tuple[int, datetime]] = {}  # device -> (index in shown, last time)
+    for alert in alerts:
+        device = devices.get(alert.id) if alert.kind == "quiet" else None
+        if device and alert.acknowledged_by is None:
+            previous = latest.get(device)
+            if previous and alert.created_at - previous[1] <= FLOOD_WINDOW:
+                index = previous[0]
+                head = shown[index]
+                shown[index] = replace(
+                    head,
+                    count=head.count + 1,
+                    escalated=head.escalated or alert.escalated,
+                    also=(*head.also, alert.id),
+                )
+                latest[device] = (index, alert.created_at)
+                continue
+            latest[device] = (len(shown), alert.created_at)
+        shown.append(alert)
+    return shown
+
+
 def recent_resolved(hours: int = 24) -> list[Any]:
     """Requests resolved in the last hours (outcome codes only), newest first."""
     since = utcnow() - timedelta(hours=hours)
@@ -640,7 +723,7 @@ def recent_resolved(hours: int = 24) -> list[Any]:
 
 def alerts_digest(alerts: list[Alert]) -> str:
     """A short fingerprint of what the alert region shows, so an unchanged poll swaps nothing."""
-    state = "|".join(f"{a.kind}:{a.id}:{a.acknowledged_by}:{a.escalated}" for a in alerts)
+    state = "|".join(f"{a.kind}:{a.id}:{a.acknowledged_by}:{a.escalated}:{a.count}" for a in alerts)
     return hashlib.sha256(state.encode()).hexdigest()[:16]
 
 

@@ -9,6 +9,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from ..auth import services as auth_services
 from ..help import services as help_services
 from ..introductions import services as introduction_services
 from ..reports import services as report_services
@@ -23,6 +24,7 @@ def purge_all() -> dict[str, int]:
         "names": session_services.purge_names(),
         "codes": signin_services.purge_codes(),
         "help_requests": help_services.purge(),
+        "login_events": auth_services.purge_login_events(),
         # Introductions: deadlines first (they close rows and delete contacts), then old rows go.
         **_introduction_counts(),
         **_report_counts(),
@@ -55,7 +57,8 @@ def purge_command() -> None:
     # Counts only: never which names, codes or requests.
     click.echo(
         f"Anonymized {counts['names']} sign-in name(s); forgot {counts['codes']} visitor code(s); "
-        f"purged {counts['help_requests']} help request(s)."
+        f"purged {counts['help_requests']} help request(s); "
+        f"purged {counts['login_events']} staff log-in record(s)."
     )
     click.echo(
         f"Introductions: {counts['introductions_lapsed']} proposal(s) lapsed, "

@@ -113,3 +113,17 @@ class SessionNote(db.Model):  # type: ignore[name-defined]
     incident_outcome: Mapped[str] = mapped_column(String(24), default=IncidentOutcome.NONE.value)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class SessionNoteChange(db.Model):  # type: ignore[name-defined]
+    """Who changed a session's notes and when, and which fields (never their content)."""
+
+    __tablename__ = "session_note_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("group_sessions.id", ondelete="CASCADE"), index=True
+    )
+    changed_by: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    fields: Mapped[str] = mapped_column(String(200), default="")

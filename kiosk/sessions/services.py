@@ -16,7 +16,7 @@ from .. import clock
 from ..csvsafe import neutralize
 from ..db import SQLITE_WRITE_LOCK, is_sqlite, write_transaction
 from ..extensions import db
-from .models import GroupSession, SessionNote, SignIn, Source, Visit, random_id
+from .models import GroupSession, SessionNote, SessionNoteChange, SignIn, Source, Visit, random_id
 
 # PRODUCT §6: names on sign-ins are anonymized after 30 days.
 NAME_RETENTION = timedelta(days=30)
@@ -258,11 +258,12 @@ def record_signin(
             sign_in = SignIn(
                 session_id=session_id,
                 form_token=form_token,
-                name=clean_name(name),
+                # A group that does not collect names gets none, whatever a form posts (B6).
+                name=clean_name(name) if row.collect_names else None,
                 visit=visit,
                 source=source,
                 visitor_code_hash=visitor_code_hash,
-                created_at=moment,
+                created_at=clock.to_minute(moment),
             )
             session.add(sign_in)
             session.flush()
@@ -288,7 +289,7 @@ def add_tally(session_id: str, count: int) -> int:
                 session_id=session_id,
                 source=Source.PAPER.value,
                 visit=Visit.UNKNOWN.value,
-                created_at=moment,
+                created_at=clock.to_minute(moment),
             )
             for _ in range(count)
         )
@@ -407,6 +408,17 @@ def roster_version(session_id: str) -> str:
     return f"{count}.{named}.{stamp}"
 
 
+def note_changes(session_id: str) -> list[SessionNoteChange]:
+    """Who changed a session's notes, oldest first."""
+    return list(
+        db.session.scalars(
+            select(SessionNoteChange)
+            .where(SessionNoteChange.session_id == session_id)
+            .order_by(SessionNoteChange.changed_at, SessionNoteChange.id)
+        )
+    )
+
+
 def get_note(session_id: str) -> SessionNote | None:
     """A session's notes, if written."""
     return db.session.get(SessionNote, session_id)
@@ -425,6 +437,23 @@ def save_note(
         if note is None:
             note = SessionNote(session_id=session_id)
             session.add(note)
+        new_values = {
+            "themes": themes.strip()[:2000],
+            "follow_ups": follow_ups,
+            "incidents": incidents,
+            "incident_outcome": incident_outcome,
+        }
+        changed = [key for key, value in new_values.items() if getattr(note, key) != value]
+        if changed:
+            # Who changed which fields and when; never the content (issue 9).
+            session.add(
+                SessionNoteChange(
+                    session_id=session_id,
+                    changed_by=by,
+                    changed_at=clock.utcnow(),
+                    fields=",".join(changed),
+                )
+            )
         note.themes = themes.strip()[:2000]
         note.follow_ups = follow_ups
         note.incidents = incidents

@@ -23,7 +23,7 @@ from tests.browser.conftest import new_page
 from tests.conftest import TEST_DATABASE_URL, LiveServer
 from tests.sessions.helpers import make_session
 
-SENT = "You're signed in"
+SENT = "Thank you — you're all set"
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def app(tmp_path: Path, template_db: Path | None) -> Iterator[Flask]:
 
 @pytest.fixture
 def kiosk(browser: Any, live_server: LiveServer) -> Iterator[Any]:
-    context, page, watch = new_page(browser, live_server.url)
+    context, page, _watch = new_page(browser, live_server.url)
     yield page
     context.close()
 

@@ -90,7 +90,7 @@ def test_unexpected_error_is_a_friendly_500_without_traceback(
 def test_healthz_ok(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "version": "0.1.0", "database": "ok"}
+    assert response.json == {"status": "ok", "version": "0.1.0", "database": "ok", "disk": "ok"}
 
 
 def test_healthz_503_when_database_unreachable(

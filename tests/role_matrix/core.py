@@ -40,6 +40,7 @@ ROUTES = {
         admin_only("GET", "/staff/admin/settings"),
         admin_only("POST", "/staff/admin/settings", (303, 400)),
     ],
+    "admin.logins": [admin_only("GET", "/staff/admin/logins")],
     "admin.set_active": [
         admin_only("GET", "/staff/admin/users/{spare_user}/active"),
         admin_only("POST", "/staff/admin/users/{spare_user}/active", 303, data=(("active", "1"),)),
