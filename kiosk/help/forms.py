@@ -15,7 +15,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import HiddenInput
 
 from . import services
@@ -104,9 +112,14 @@ class ProfessionalHelpForm(FlaskForm):
 
 
 class ResolveForm(FlaskForm):
-    """Close a request with an outcome code."""
+    """Close a request with an outcome code the person chose: there is no default, because a
+    pre-selected "Spoke privately" would be recorded whenever someone pressed Resolve quickly."""
 
-    outcome = SelectField(_l("Outcome"), choices=[])
+    outcome = RadioField(
+        _l("What happened?"),
+        choices=[],
+        validators=[InputRequired(message=_l("Choose what happened before resolving."))],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -120,6 +133,10 @@ def _chat_needs_address(form: Any, field: Any) -> None:
         )
     elif not any(ch.isdigit() for ch in field.data or ""):
         raise ValidationError(str(_l("Enter a phone number.")))
+    elif not services.dialable(field.data, form.how.data, form.country.data or "US"):
+        raise ValidationError(
+            str(_l("That number cannot be dialed in this country. Check it and try again."))
+        )
 
 
 class CrisisLineForm(FlaskForm):

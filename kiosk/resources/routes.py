@@ -402,10 +402,27 @@ def closed_today(service_id: Any) -> BaseResponse:
     return _status_action(service_id, "closed_today")
 
 
-@staff_bp.route("/<uuid:service_id>/archive", methods=["POST"])
+@staff_bp.route("/<uuid:service_id>/archive", methods=["GET", "POST"])
 @staff_required
-def archive(service_id: Any) -> BaseResponse:
-    """Take a service off the kiosk."""
+def archive(service_id: Any) -> BaseResponse | str:
+    """Take a service off the kiosk, after a page that names it."""
+    if request.method == "GET":
+        try:
+            service = services.get_service(str(service_id))
+        except services.ResourceNotFound:
+            abort(404)
+        back = url_for("resources_staff.history", service_id=str(service_id))
+        return render_template(
+            "layouts/confirm.html",
+            heading=_("Archive this service?"),
+            thing=f"{service.name} · {service.organization.name}",
+            consequence=_(
+                "The kiosk stops showing it at once. You can put it back later from this page."
+            ),
+            action=url_for("resources_staff.archive", service_id=str(service_id)),
+            confirm_label=_("Yes, archive it"),
+            cancel_url=back,
+        )
     return _status_action(service_id, "archive")
 
 

@@ -11,11 +11,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-import phonenumbers
 from babel import Locale, UnknownLocaleError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from .. import clock
@@ -148,6 +146,9 @@ def normalize_phone(raw: str, country: str) -> str:
         return ""
     if _SHORT_NUMBER_RE.match(text):
         return text
+    # Imported on first use: phonenumbers' metadata is a large share of start-up time.
+    import phonenumbers  # noqa: PLC0415
+
     try:
         number = phonenumbers.parse(text, country)
     except phonenumbers.NumberParseException as exc:
@@ -161,6 +162,8 @@ def display_phone(stored: str, country: str) -> str:
     """A stored number in the way people in the center's country write it."""
     if not stored or _SHORT_NUMBER_RE.match(stored):
         return stored
+    import phonenumbers  # noqa: PLC0415  (see normalize_phone)
+
     try:
         number = phonenumbers.parse(stored, country)
     except phonenumbers.NumberParseException:
@@ -518,6 +521,16 @@ def apply_input(
             ResourceHoursException(on=e.on, closed=e.closed, opens=e.opens, closes=e.closes)
             for e in data.exceptions
         ]
+        phone_changed = not created and (before.get("phone"), before.get("text_phone")) != (
+            service.phone,
+            service.text_phone,
+        )
+        if phone_changed and before.get("last_verified", "") == (
+            data.verified_on.isoformat() if data.verified_on else ""
+        ):
+            # A new number has not been checked by anyone: the kiosk must not call it verified.
+            service.verified_on = None
+            service.verified_by = ""
         session.add(service)
     after = snapshot(service)
     changed = sorted(k for k in after if before.get(k, "") != after[k]) if not created else []
@@ -756,18 +769,10 @@ def count_view(service_id: int, day: date) -> None:
             .where(ResourceViewCount.service_id == service_id, ResourceViewCount.day == day)
             .values(views=ResourceViewCount.views + 1)
         )
-        if result.rowcount:  # type: ignore[attr-defined]
-            return
-        try:
-            with session.begin_nested():
-                session.add(ResourceViewCount(service_id=service_id, day=day, views=1))
-        except IntegrityError:
-            # Another request created today's row first (PostgreSQL): add to it instead.
-            session.execute(
-                update(ResourceViewCount)
-                .where(ResourceViewCount.service_id == service_id, ResourceViewCount.day == day)
-                .values(views=ResourceViewCount.views + 1)
-            )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            # Writers run one at a time (write_transaction), so no other request can create
+            # today's row between the update above and this insert.
+            session.add(ResourceViewCount(service_id=service_id, day=day, views=1))
 
 
 def views_by_service(since: date) -> dict[int, int]:

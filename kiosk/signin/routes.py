@@ -12,6 +12,7 @@ from typing import Any
 from flask import (
     Blueprint,
     Flask,
+    abort,
     current_app,
     flash,
     g,
@@ -32,9 +33,9 @@ from ..auth.access import SESSION_TOKEN_KEY, admin_required
 from ..auth.forms import ButtonForm
 from ..extensions import db
 from ..i18n import switch_language
+from ..reports.routes import offer_or_done
 from ..sessions import services as sessions
 from ..sessions.models import GroupSession, Visit
-from ..start.confirmation import signed_in_screen
 from ..web import is_staff_path, page_or_fragment, redirect_page
 from . import flow, services
 from .forms import EnrollForm, StepForm
@@ -113,7 +114,8 @@ def _finish(form: StepForm, row: GroupSession) -> Response:
         pass
     except sessions.SignInClosed:
         return _render(form, row, flow.CLOSED)
-    return signed_in_screen()
+    # The optional check-in questions (kiosk/reports), only for a visitor code that is due.
+    return offer_or_done(code_hash)
 
 
 def _start_again() -> Response:
@@ -268,10 +270,25 @@ def _become_kiosk(token: str) -> Response:
     return response
 
 
-@kiosks_bp.route("/<int:device_id>/revoke", methods=["POST"])
+@kiosks_bp.route("/<int:device_id>/revoke", methods=["GET", "POST"])
 @admin_required
-def revoke(device_id: int) -> Response:
-    """Stop a kiosk being one: its cookie no longer means anything."""
+def revoke(device_id: int) -> Response | str:
+    """Stop a kiosk being one (after a page that names it): its cookie no longer means anything."""
+    if request.method == "GET":
+        device = next((k for k in services.list_kiosks() if k.id == device_id), None)
+        if device is None or device.revoked_at is not None:
+            abort(404)
+        return render_template(
+            "layouts/confirm.html",
+            heading=_("Revoke this kiosk?"),
+            thing=device.name,
+            consequence=_(
+                "That tablet stops being a kiosk at once. To use it again, enroll it again."
+            ),
+            action=url_for("kiosks.revoke", device_id=device.id),
+            confirm_label=_("Yes, revoke %(name)s", name=device.name),
+            cancel_url=url_for("kiosks.index"),
+        )
     if not ButtonForm().validate_on_submit():
         return redirect(url_for("kiosks.index"), 303)
     if services.revoke_kiosk(device_id):

@@ -417,7 +417,7 @@ def test_flow_in_spanish(client: FlaskClient, app: Flask) -> None:
     kiosk.start(group_id)
     assert "¿Es tu primera vez aquí?" in kiosk.html and "Empezar de nuevo" in kiosk.html
     kiosk.tap("newcode")
-    assert "Tu código de visitante" in kiosk.html
+    assert "Su código de visitante" in kiosk.html
 
 
 def test_kiosk_left_open_overnight_still_signs_in(client: FlaskClient, app: Flask) -> None:
