@@ -23,7 +23,7 @@ from tests.browser.conftest import new_page
 from tests.conftest import TEST_DATABASE_URL, LiveServer
 from tests.sessions.helpers import make_session
 
-SENT = "You're signed in"
+SENT = "Thank you — you're all set"
 
 
 @pytest.fixture
