@@ -73,6 +73,15 @@ def _guesser() -> tuple[str, str | None]:
     return services.browser_key(token), fresh
 
 
+def _kiosk_key() -> str:
+    """The limiter key alone, for other areas' code checks (introductions).
+
+    Without the cookie step of ``_guesser`` an unenrolled browser gets a fresh key each time, so
+    there only the shared ceiling of unenrolled browsers applies; enrolled kiosks are unchanged.
+    """
+    return _guesser()[0]
+
+
 def _render(
     form: StepForm, row: GroupSession, step: str, status: int = 200, **extra: Any
 ) -> Response:

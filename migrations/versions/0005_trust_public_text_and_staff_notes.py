@@ -76,15 +76,20 @@ def upgrade():
         batch_op.alter_column("staff_notes", server_default=None)
         batch_op.drop_column("notes")
 
-    with op.batch_alter_table("resource_services", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("staff_notes", sa.Text(), nullable=False, server_default=""))
-    with op.batch_alter_table("resource_services", schema=None) as batch_op:
-        batch_op.alter_column("staff_notes", server_default=None)
+    # A plain ADD COLUMN, never batch mode here: on SQLite batch mode rebuilds the table, which
+    # drops the search index's triggers (0003_resources). The empty default stays on SQLite,
+    # where removing it would need that rebuild; the model always writes a value anyway.
+    op.add_column(
+        "resource_services",
+        sa.Column("staff_notes", sa.Text(), nullable=False, server_default=""),
+    )
+    if op.get_bind().dialect.name != "sqlite":
+        op.alter_column("resource_services", "staff_notes", server_default=None)
 
 
 def downgrade():
-    with op.batch_alter_table("resource_services", schema=None) as batch_op:
-        batch_op.drop_column("staff_notes")
+    # SQLite 3.35+ drops a column in place (no rebuild, so the search triggers stay).
+    op.drop_column("resource_services", "staff_notes")
 
     with op.batch_alter_table("crisis_lines", schema=None) as batch_op:
         batch_op.add_column(sa.Column("notes", sa.Text(), nullable=False, server_default=""))

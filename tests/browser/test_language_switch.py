@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import force_locale, gettext
+
 from kiosk.sessions import services
 from tests.browser.conftest import new_page
 from tests.conftest import LiveServer
 from tests.sessions.helpers import make_session
 
 NAME = "Rosa Marker"
+
+
+def _es(live_server: LiveServer, text: str, **values: object) -> str:
+    """The catalog's Spanish for ``text`` (its wording may change; the language must)."""
+    with live_server.app.test_request_context(), force_locale("es"):
+        return str(gettext(text, **values))
 
 
 def test_sign_in_switches_language_on_step_two(browser: Any, live_server: LiveServer) -> None:
@@ -23,10 +31,10 @@ def test_sign_in_switches_language_on_step_two(browser: Any, live_server: LiveSe
     page.get_by_role("button", name="Next").click()
     page.get_by_role("heading", name="Is this your first time here?").wait_for()
     page.get_by_role("button", name="Español").click()
-    page.get_by_role("heading", name="¿Es tu primera vez aquí?").wait_for()
+    page.get_by_role("heading", name=_es(live_server, "Is this your first time here?")).wait_for()
     assert NAME not in page.url
     assert all(NAME not in cookie["value"] for cookie in context.cookies())
-    page.get_by_role("button", name="Sí, es mi primera vez").click()
+    page.get_by_role("button", name=_es(live_server, "Yes, it's my first time")).click()
     page.locator("section.done").wait_for()
     with live_server.app.app_context():
         assert [e.name for e in services.roster(group_id).entries] == [NAME]
@@ -44,11 +52,11 @@ def test_plan_switches_language_on_step_two(browser: Any, live_server: LiveServe
     page.get_by_text("Step 2 of 6").wait_for()
     page.locator("textarea").fill("second answer")
     page.get_by_role("button", name="Español").click()
-    page.get_by_text("Paso 2 de 6").wait_for()
+    page.get_by_text(_es(live_server, "Step %(n)s of %(total)s", n=2, total=6)).wait_for()
     assert page.locator("textarea").input_value() == "second answer"
     assert "answer" not in page.url
-    page.get_by_role("button", name="Atrás").click()
-    page.get_by_text("Paso 1 de 6").wait_for()
+    page.get_by_role("button", name=_es(live_server, "Back")).click()
+    page.get_by_text(_es(live_server, "Step %(n)s of %(total)s", n=1, total=6)).wait_for()
     assert page.locator("textarea").input_value() == "first answer"
     context.close()
     watch.assert_clean()

@@ -82,7 +82,7 @@ def test_ucla3_with_a_skipped_item_no_score_not_asked_next_day_nor_in_spanish(
     page.get_by_role("button", name="Some of the time").click()
     expect(page.get_by_role("heading", name="How often do you feel lonely?")).to_be_visible()
     page.get_by_role("button", name="Hardly ever", exact=True).click()
-    expect(page.get_by_role("heading", name="You're signed in")).to_be_visible()
+    expect(page.get_by_role("heading", name="Thank you — you're all set")).to_be_visible()
     body = page.locator("body").inner_text()
     assert "score" not in body.lower() and "5" not in body  # UCLA 3 + 2: never shown
     with live_server.app.app_context():
@@ -100,7 +100,7 @@ def test_ucla3_with_a_skipped_item_no_score_not_asked_next_day_nor_in_spanish(
             make_session(collect_names=False, title="Tuesday circle", minutes=120)
         context, page, watch = new_page(browser, live_server.url)
         _sign_in_with_code(page, words)
-        expect(page.get_by_role("heading", name="You're signed in")).to_be_visible()
+        expect(page.get_by_role("heading", name="Thank you — you're all set")).to_be_visible()
         expect(page.get_by_text(OFFER)).to_have_count(0)
         context.close()
         watch.assert_clean()

@@ -82,7 +82,7 @@ def test_switched_on_the_tiles_appear_on_start_and_confirmation(
     assert "Meet a peer" in start and "Check my request" in start
     with app.test_request_context("/"):
         done = signed_in_screen().get_data(as_text=True)
-    assert "Meet a peer" in done and "You're signed in" in done
+    assert "Meet a peer" in done and "Thank you — you're all set" in done
 
 
 def test_a_request_with_a_new_code_ends_on_the_sign_in_confirmation(
@@ -92,7 +92,7 @@ def test_a_request_with_a_new_code_ends_on_the_sign_in_confirmation(
         enable()
     html, _code = walk_to_consent(client)
     done = _press(client, html, "send", consent="y")
-    assert "You're signed in" in done and 'id="flow"' in done
+    assert "Thank you — you're all set" in done and 'id="flow"' in done
     [row] = _rows(app)
     assert (row.state, row.pref_language, row.pref_format, row.reach) == (
         State.REQUESTED,

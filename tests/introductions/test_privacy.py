@@ -49,7 +49,7 @@ def test_a_typed_contact_stays_private_until_both_said_yes(
     urls: list[str] = []
     html, _code = walk_to_consent(kiosk, contact=CONTACT)
     done = _press(kiosk, html, "send", consent="y")
-    assert "You're signed in" in done
+    assert "Thank you — you're all set" in done
     with app.app_context():
         intro = db.session.scalars(select(Introduction).order_by(Introduction.id.desc())).first()
         assert intro is not None and intro.contact_token
