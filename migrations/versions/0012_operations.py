@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012_operations'
-down_revision = '0004_help'
+down_revision = '0011_performance'
 branch_labels = None
 depends_on = None
 
