@@ -58,6 +58,9 @@ def backup_sqlite(database_file: Path, target: Path) -> int:
     try:
         with destination:
             source.backup(destination, pages=256)
+        # The copy inherits WAL mode; a rollback journal makes it one self-contained file (no
+        # -wal/-shm beside it). The app turns WAL back on when it opens a restored file.
+        destination.execute("PRAGMA journal_mode=DELETE")
         pages = int(destination.execute("PRAGMA page_count").fetchone()[0])
         check = destination.execute("PRAGMA integrity_check").fetchone()[0]
     finally:

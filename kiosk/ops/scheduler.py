@@ -14,6 +14,8 @@ import sys
 from datetime import UTC, datetime
 from typing import IO
 
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
@@ -35,13 +37,16 @@ def _tick(app: Flask) -> None:
 
 def start_scheduler(app: Flask, tick_seconds: int = TICK_SECONDS) -> BackgroundScheduler:
     """Start the background tick; the first one runs at once (catch-up after downtime)."""
+    # Executor and job store given here, not looked up by name through entry points at start.
     scheduler = BackgroundScheduler(
+        executors={"default": ThreadPoolExecutor(max_workers=1)},
+        jobstores={"default": MemoryJobStore()},
         timezone=UTC,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": tick_seconds},
     )
     scheduler.add_job(
         _tick,
-        IntervalTrigger(seconds=tick_seconds),
+        IntervalTrigger(seconds=tick_seconds, timezone=UTC),
         args=[app],
         id="porchlight-due-jobs",
         next_run_time=datetime.now(UTC),

@@ -89,6 +89,10 @@ def test_restore_drill_backup_under_load(
     # The backup folder is private and holds what a restore needs.
     manifest = json.loads((folder / "MANIFEST.json").read_text())
     assert manifest["integrity_check"] == "ok" and "secret_key" in manifest["key_files"]
+    # One self-contained file (no -wal/-shm left beside it), the manifest and every key file.
+    keys = {p.name for p in backup.key_files(app.config["KIOSK"].data_dir)}
+    assert "secret_key" in keys
+    assert {p.name for p in folder.iterdir()} == {"MANIFEST.json", "porchlight.db"} | keys
     for path in folder.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
