@@ -9,13 +9,11 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from .. import clock
 from ..extensions import db
@@ -288,16 +286,7 @@ def build(filters: Filters, threshold: int) -> Report:
                 select(SignIn.visitor_code_hash).where(SignIn.session_id.in_(session_ids))
             )
         )
-    rows = db.session.execute(
-        select(
-            MeasureAnswer.code_hash,
-            MeasureAnswer.answered_on,
-            MeasureAnswer.measure,
-            MeasureAnswer.answers,
-            MeasureAnswer.score,
-        ).where(*where)
-    ).all()
-    summaries, changes, trends = _measures(rows, k, filters.tz)
+    summaries, changes, trends = _measures(where, k)
 
     # The post-session question and approved stories.
     feeling_counts: Counter[str] = Counter()
@@ -351,7 +340,7 @@ def build(filters: Filters, threshold: int) -> Report:
         feelings=feelings,
         feelings_total=feelings_total,
         stories=[s for s in stories if s],
-        swemwbs_used=any(row.measure == m.SWEMWBS.key for row in rows),
+        swemwbs_used=any(s.measure.key == m.SWEMWBS.key for s in summaries),
     )
 
 
@@ -373,61 +362,137 @@ def _months(filters: Filters) -> list[str]:
     return months
 
 
-def _measures(  # noqa: PLR0912  (one block per kind of figure)
-    rows: Sequence[Any], k: int, tz: str
+def _measures(
+    where: list[Any], k: int
 ) -> tuple[list[MeasureSummary], list[Change], list[tuple[str, list[Figure]]]]:
-    del tz
-    by_measure: dict[str, list[Any]] = defaultdict(list)
-    for row in rows:
-        by_measure[row.measure].append(row)
+    """Measure figures, aggregated by the database (tens of thousands of answers a year)."""
+    score = MeasureAnswer.score
     summaries: list[MeasureSummary] = []
-    for measure in m.MEASURES.values():
-        answered = by_measure.get(measure.key, [])
-        if not answered:
-            continue
-        scores = [float(r.score) for r in answered if r.score is not None]
-        summary = MeasureSummary(
-            measure, Cell(len(answered), hidden(len(answered), k)), _mean(scores, k)
+    for key, answered, scored, total, lonely, often, given in db.session.execute(
+        select(
+            MeasureAnswer.measure,
+            func.count(),
+            func.count(score),
+            func.sum(score),
+            func.sum(case((score >= 6, 1), else_=0)),
+            func.sum(case((MeasureAnswer.answers == "1", 1), else_=0)),
+            func.sum(case((MeasureAnswer.answers != "", 1), else_=0)),
         )
-        if measure.key == m.UCLA3.key:
-            summary.share = _share(sum(1 for s in scores if s >= 6), len(scores), k)
-        if measure.key == m.ONS_LONELINESS.key:
-            values = [m.decode(measure, r.answers)["1"] for r in answered]
-            given = [v for v in values if v is not None]
-            summary.share = _share(sum(1 for v in given if v == 1), len(given), k)
-        if measure.key == m.ONS4.key:
-            decoded = [m.decode(measure, r.answers) for r in answered]
+        .where(*where)
+        .group_by(MeasureAnswer.measure)
+    ):
+        measure = m.MEASURES[key]
+        mean = Figure(float(total) / scored if scored else None, scored, scored < k)
+        summary = MeasureSummary(measure, Cell(answered, hidden(answered, k)), mean)
+        if key == m.UCLA3.key:
+            summary.share = _share(int(lonely or 0), scored, k)
+        if key == m.ONS_LONELINESS.key:
+            summary.share = _share(int(often or 0), int(given or 0), k)
+        if key == m.ONS4.key:
+            decoded = [
+                m.decode(measure, stored)
+                for stored in db.session.scalars(
+                    select(MeasureAnswer.answers).where(*where, MeasureAnswer.measure == key)
+                )
+            ]
             for item in measure.items:
                 item_values = [float(v) for d in decoded if (v := d[item.key]) is not None]
                 summary.item_means.append((item, _mean(item_values, k)))
         summaries.append(summary)
+    summaries.sort(key=lambda s: list(m.MEASURES).index(s.measure.key))
+    return summaries, _changes(where, k, summaries), _trends(where, k)
 
-    changes: list[Change] = []
-    for measure in SCORED:
-        per_code: dict[str, list[tuple[date, Decimal]]] = defaultdict(list)
-        for r in by_measure.get(measure.key, []):
-            if r.code_hash is not None and r.score is not None:
-                per_code[r.code_hash].append((r.answered_on, r.score))
-        differences = []
-        for answers in per_code.values():
-            answers.sort()
-            (first_day, first), (last_day, last) = answers[0], answers[-1]
-            if (last_day - first_day).days >= PAIR_MIN_DAYS:
-                differences.append(float(last - first))
-        if not differences and not by_measure.get(measure.key):
-            continue
-        changes.append(paired_change(measure, differences, k))
 
-    trend_rows: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for row in rows:
-        if row.score is not None and row.measure in {"ucla3", "pearlin7", "pearlin5", "swemwbs"}:
-            key = "pearlin" if row.measure.startswith("pearlin") else row.measure
-            trend_rows[row.answered_on.strftime("%Y-%m")][key].append(float(row.score))
-    trends = [
-        (month, [_mean(trend_rows[month][key], k) for key in TREND_KEYS])
-        for month in sorted(trend_rows)
+def _changes(where: list[Any], k: int, summaries: list[MeasureSummary]) -> list[Change]:
+    """Paired change: each code's first and latest scored answer, at least 28 days apart."""
+    scored_keys = [measure.key for measure in SCORED]
+    paired = [
+        MeasureAnswer.code_hash.is_not(None),
+        MeasureAnswer.score.is_not(None),
+        MeasureAnswer.measure.in_(scored_keys),
     ]
-    return summaries, changes, trends
+    bounds = (
+        select(
+            MeasureAnswer.code_hash.label("code"),
+            MeasureAnswer.measure.label("measure"),
+            func.min(MeasureAnswer.answered_on).label("first"),
+            func.max(MeasureAnswer.answered_on).label("last"),
+        )
+        .where(*where, *paired)
+        .group_by(MeasureAnswer.code_hash, MeasureAnswer.measure)
+        .having(func.count() >= 2)
+        .subquery()
+    )
+    ends: dict[tuple[str, str], dict[date, float]] = defaultdict(dict)
+    for code, key, day, value, first, last in db.session.execute(
+        select(
+            MeasureAnswer.code_hash,
+            MeasureAnswer.measure,
+            MeasureAnswer.answered_on,
+            MeasureAnswer.score,
+            bounds.c.first,
+            bounds.c.last,
+        )
+        .join(
+            bounds,
+            and_(
+                MeasureAnswer.code_hash == bounds.c.code,
+                MeasureAnswer.measure == bounds.c.measure,
+                or_(
+                    MeasureAnswer.answered_on == bounds.c.first,
+                    MeasureAnswer.answered_on == bounds.c.last,
+                ),
+            ),
+        )
+        .where(*where, *paired)
+    ):
+        if value is not None and (last - first).days >= PAIR_MIN_DAYS:
+            ends[(code, key)][day] = float(value)
+    differences: dict[str, list[float]] = defaultdict(list)
+    for (_code, key), by_day in ends.items():
+        days = sorted(by_day)
+        differences[key].append(by_day[days[-1]] - by_day[days[0]])
+    present = {s.measure.key for s in summaries}
+    return [
+        paired_change(measure, differences.get(measure.key, []), k)
+        for measure in SCORED
+        if measure.key in present
+    ]
+
+
+def _trends(where: list[Any], k: int) -> list[tuple[str, list[Figure]]]:
+    """Monthly means of the scored measures (daily sums from the database, months here)."""
+    sums: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
+    for day, key, count, total in db.session.execute(
+        select(
+            MeasureAnswer.answered_on,
+            MeasureAnswer.measure,
+            func.count(MeasureAnswer.score),
+            func.sum(MeasureAnswer.score),
+        )
+        .where(*where, MeasureAnswer.score.is_not(None))
+        .group_by(MeasureAnswer.answered_on, MeasureAnswer.measure)
+    ):
+        if key not in {"ucla3", "pearlin7", "pearlin5", "swemwbs"}:
+            continue
+        trend_key = "pearlin" if key.startswith("pearlin") else key
+        bucket = sums[f"{day.year}-{day.month:02d}"][trend_key]
+        bucket[0] += float(total or 0)
+        bucket[1] += count
+    return [
+        (
+            month,
+            [
+                Figure(
+                    sums[month][key][0] / sums[month][key][1] if sums[month][key][1] else None,
+                    int(sums[month][key][1]),
+                    sums[month][key][1] < k,
+                )
+                for key in TREND_KEYS
+            ],
+        )
+        for month in sorted(sums)
+    ]
 
 
 TREND_KEYS = ("ucla3", "pearlin", "swemwbs")
