@@ -153,6 +153,15 @@ def _sessions_query(filters: Filters):  # type: ignore[no-untyped-def]
     return query
 
 
+def _core(statement: Any) -> Any:
+    """Run a read through the connection: plain rows, without the ORM's per-row work.
+
+    Reports read tens of thousands of aggregated rows; the ORM's result processing cost more
+    than the queries themselves (benchmarks/reports_benchmark.py).
+    """
+    return db.session.connection().execute(statement)
+
+
 def _month(moment: datetime, tz: str) -> str:
     return clock.to_local(moment, tz).strftime("%Y-%m")
 
@@ -192,15 +201,16 @@ def build(filters: Filters, threshold: int) -> Report:
     k = threshold
 
     # Sessions held and attendance by month and first/returning.
-    starts = {row.id: row.starts_at for row in db.session.execute(select(sessions))}
+    starts = {row.id: row.starts_at for row in _core(select(sessions))}
     sessions_held = len(starts)
+    months_of = {session_id: _month(start, filters.tz) for session_id, start in starts.items()}
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for session_id, visit, number in db.session.execute(
+    for session_id, visit, number in _core(
         select(SignIn.session_id, SignIn.visit, func.count())
         .where(SignIn.session_id.in_(session_ids))
         .group_by(SignIn.session_id, SignIn.visit)
     ):
-        counts[_month(starts[session_id], filters.tz)][visit] += number
+        counts[months_of[session_id]][visit] += number
     months = _months(filters)
     attendance = suppress_table(
         months, VISITS, [[counts[mo][v] for v in VISITS] for mo in months], k
@@ -209,7 +219,7 @@ def build(filters: Filters, threshold: int) -> Report:
     # Unduplicated visitors and retention, from sessions attended per visitor code.
     per_code = [
         n
-        for (n,) in db.session.execute(
+        for (n,) in _core(
             select(func.count(func.distinct(SignIn.session_id)))
             .where(SignIn.session_id.in_(session_ids), SignIn.visitor_code_hash.is_not(None))
             .group_by(SignIn.visitor_code_hash)
@@ -248,7 +258,7 @@ def build(filters: Filters, threshold: int) -> Report:
             )
         by_outcome: Counter[str] = Counter()
         waits: list[float] = []
-        for outcome, created, acknowledged in db.session.execute(
+        for outcome, created, acknowledged in _core(
             select(model.outcome, model.created_at, model.acknowledged_at).where(and_(*where))
         ):
             by_outcome[_outcome_bucket(outcome)] += 1
@@ -296,7 +306,7 @@ def build(filters: Filters, threshold: int) -> Report:
     ]
     if filters.group or filters.facilitator is not None:
         answers_where.append(PostSessionAnswer.group_session_id.in_(session_ids))
-    for feeling, number in db.session.execute(
+    for feeling, number in _core(
         select(PostSessionAnswer.feeling, func.count())
         .where(*answers_where)
         .group_by(PostSessionAnswer.feeling)
@@ -368,7 +378,7 @@ def _measures(
     """Measure figures, aggregated by the database (tens of thousands of answers a year)."""
     score = MeasureAnswer.score
     summaries: list[MeasureSummary] = []
-    for key, answered, scored, total, lonely, often, given in db.session.execute(
+    for key, answered, scored, total, lonely, often, given in _core(
         select(
             MeasureAnswer.measure,
             func.count(),
@@ -424,7 +434,7 @@ def _changes(where: list[Any], k: int, summaries: list[MeasureSummary]) -> list[
         .subquery()
     )
     ends: dict[tuple[str, str], dict[date, float]] = defaultdict(dict)
-    for code, key, day, value, first, last in db.session.execute(
+    for code, key, day, value, first, last in _core(
         select(
             MeasureAnswer.code_hash,
             MeasureAnswer.measure,
@@ -463,7 +473,7 @@ def _changes(where: list[Any], k: int, summaries: list[MeasureSummary]) -> list[
 def _trends(where: list[Any], k: int) -> list[tuple[str, list[Figure]]]:
     """Monthly means of the scored measures (daily sums from the database, months here)."""
     sums: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
-    for day, key, count, total in db.session.execute(
+    for day, key, count, total in _core(
         select(
             MeasureAnswer.answered_on,
             MeasureAnswer.measure,
