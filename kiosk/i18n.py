@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, session
+from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel import Locale, UnknownLocaleError, dates
+from babel.support import Translations
+from flask import Flask, current_app, request, session
+from flask_babel import format_date, get_locale, refresh
+from markupsafe import Markup
+from wtforms.i18n import messages_path
 
 from .extensions import babel
 
@@ -18,6 +27,19 @@ def select_locale() -> str:
     return str(current_app.config["KIOSK"].default_locale)
 
 
+def switch_language(code: str) -> bool:
+    """Show this browser's pages in ``code`` from now on (this request included).
+
+    Only the language goes into the session cookie; a flow that switches mid-way carries its
+    answers in its own form fields, never here.
+    """
+    if code not in LANGUAGES:
+        return False
+    session[LOCALE_KEY] = code
+    refresh()  # this very response is rendered in the new language
+    return True
+
+
 def select_timezone() -> str:
     """Dates are shown in the center's own time zone."""
     return str(current_app.config["KIOSK"].timezone)
@@ -30,3 +52,108 @@ def init_i18n(app: Flask) -> None:
     @app.context_processor
     def _languages() -> dict[str, object]:
         return {"languages": LANGUAGES}
+
+    wtforms_catalogs: dict[str, Any] = {}
+
+    @app.before_request
+    def _wtforms_translations() -> None:
+        # Flask-WTF looks for a request.wtforms_translations and, when there is none, re-reads
+        # and re-parses WTForms' catalog file on every request that builds a form. One parsed
+        # catalog per language, loaded on first use, is all it needs.
+        locale = str(get_locale() or "en")
+        catalog = wtforms_catalogs.get(locale)
+        if catalog is None:
+            catalog = Translations.load(messages_path(), [locale], domain="wtforms")
+            wtforms_catalogs[locale] = catalog
+        request.wtforms_translations = catalog  # type: ignore[attr-defined]
+
+    app.add_template_filter(month_year)
+    app.add_template_filter(auto_dir)
+    init_formats(app)
+
+
+def auto_dir(value: object) -> Markup:
+    """Text someone typed, in its own ``dir="auto"`` span: a name or note in Arabic or Hebrew
+    runs right to left, whatever the page's language (escaped like any other value)."""
+    return Markup('<span dir="auto">%s</span>') % value
+
+
+def month_year(moment: date | datetime) -> str:
+    """ "November 2026" / "noviembre 2026": when staff last checked something, no finer."""
+    return str(format_date(moment, "LLLL yyyy"))
+
+
+# ---- dates and times in the center's locale ----------------------------------------------
+# Every date and time on a page goes through these filters (they replace Flask-Babel's
+# datetimeformat/timeformat/dateformat), so the language *and* the center's region decide the
+# format: en_US and es_US both use a 12-hour clock, and no line mixes 12- and 24-hour times.
+# Stored times are naive UTC (kiosk/clock.py); they are shown on the center's wall clock.
+
+NAMED = ("short", "medium", "long", "full")
+
+
+def format_locale() -> Locale:
+    """The reader's language with the center's region (KIOSK_REGION, default US)."""
+    region = str(current_app.config.get("KIOSK_REGION") or "US")
+    language = str(get_locale() or "en").split("_")[0]
+    try:
+        return Locale.parse(f"{language}_{region}")
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse(language)
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(str(current_app.config["KIOSK"].timezone))
+
+
+def _aware(value: datetime) -> datetime:
+    """A stored naive-UTC time as an aware time in the center's zone."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(_zone())
+
+
+def format_clock(value: datetime | time | str | None, fmt: str = "short") -> str:
+    """A time of day: a stored datetime, a time, or "HH:MM" text from opening hours."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = time.fromisoformat(value)
+        except ValueError:
+            return str(value)
+    if isinstance(value, datetime):
+        value = _aware(value)
+    return dates.format_time(value, fmt if fmt in NAMED else "short", locale=format_locale())
+
+
+def format_day(value: datetime | date | None, fmt: str = "medium") -> str:
+    """A date (a stored datetime is first moved to the center's zone)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = _aware(value).date()
+    if fmt in NAMED:
+        return dates.format_date(value, fmt, locale=format_locale())
+    return dates.format_skeleton(fmt, value, locale=format_locale())
+
+
+def format_moment(value: datetime | None, fmt: str = "short") -> str:
+    """A date and time. A named format is the locale's; anything else means "weekday, day and
+    month, then the time" in the locale's own order (never an English pattern in Spanish)."""
+    if value is None:
+        return ""
+    moment = _aware(value)
+    locale = format_locale()
+    if fmt in NAMED:
+        return dates.format_datetime(moment, fmt, locale=locale)
+    day = dates.format_skeleton("MMMMEEEEd", moment, locale=locale)
+    clock_time = dates.format_time(moment, "short", locale=locale)
+    return str(dates.get_datetime_format("medium", locale=locale)).format(clock_time, day)
+
+
+def init_formats(app: Flask) -> None:
+    """Replace Flask-Babel's date filters with the center-locale ones above."""
+    app.jinja_env.filters.update(
+        timeformat=format_clock, dateformat=format_day, datetimeformat=format_moment
+    )

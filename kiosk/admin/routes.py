@@ -56,11 +56,26 @@ def _user_or_404(user_id: int) -> services.User:
     return user
 
 
-@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@bp.route("/users/<int:user_id>/active", methods=["GET", "POST"])
 @admin_required
-def set_active(user_id: int) -> Response:
-    """Disable or re-enable an account; disabling logs it out everywhere."""
+def set_active(user_id: int) -> Response | str:
+    """Disable (after a page that names the account) or re-enable an account; disabling logs it
+    out everywhere."""
     user = _user_or_404(user_id)
+    if request.method == "GET":
+        return render_template(
+            "layouts/confirm.html",
+            heading=_("Disable this account?"),
+            thing=user.username,
+            consequence=_(
+                "They are logged out everywhere and cannot log in until an admin enables the "
+                "account again."
+            ),
+            action=url_for("admin.set_active", user_id=user.id),
+            extra={"active": "0"},
+            confirm_label=_("Yes, disable %(name)s", name=user.username),
+            cancel_url=url_for("admin.users"),
+        )
     if not ButtonForm().validate_on_submit():
         abort(400)
     enable = request.form.get("active") == "1"

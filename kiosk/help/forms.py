@@ -15,7 +15,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import HiddenInput
 
 from . import services
@@ -104,9 +112,14 @@ class ProfessionalHelpForm(FlaskForm):
 
 
 class ResolveForm(FlaskForm):
-    """Close a request with an outcome code."""
+    """Close a request with an outcome code the person chose: there is no default, because a
+    pre-selected "Spoke privately" would be recorded whenever someone pressed Resolve quickly."""
 
-    outcome = SelectField(_l("Outcome"), choices=[])
+    outcome = RadioField(
+        _l("What happened?"),
+        choices=[],
+        validators=[InputRequired(message=_l("Choose what happened before resolving."))],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -120,6 +133,10 @@ def _chat_needs_address(form: Any, field: Any) -> None:
         )
     elif not any(ch.isdigit() for ch in field.data or ""):
         raise ValidationError(str(_l("Enter a phone number.")))
+    elif not services.dialable(field.data, form.how.data, form.country.data or "US"):
+        raise ValidationError(
+            str(_l("That number cannot be dialed in this country. Check it and try again."))
+        )
 
 
 class CrisisLineForm(FlaskForm):
@@ -137,7 +154,14 @@ class CrisisLineForm(FlaskForm):
     )
     hours = StringField(_l("Hours"), validators=[Optional(), Length(max=120)])
     languages = StringField(_l("Languages"), validators=[Optional(), Length(max=200)])
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=1000)])
+    public_note = TextAreaField(
+        _l("Note for attendees (shown on Get help now)"),
+        validators=[Optional(), Length(max=1000)],
+    )
+    staff_notes = TextAreaField(
+        _l("Notes for staff (never shown to attendees)"),
+        validators=[Optional(), Length(max=1000)],
+    )
     is_emergency = BooleanField(_l("This is the emergency number"))
     sort_order = IntegerField(
         _l("Order on the list"), default=100, validators=[Optional(), NumberRange(min=0, max=1000)]
@@ -158,7 +182,8 @@ class CrisisLineForm(FlaskForm):
             "text_keyword": (self.text_keyword.data or "").strip() or None,
             "hours": (self.hours.data or "").strip(),
             "languages": (self.languages.data or "").strip(),
-            "notes": (self.notes.data or "").strip(),
+            "public_note": (self.public_note.data or "").strip(),
+            "staff_notes": (self.staff_notes.data or "").strip(),
             "is_emergency": bool(self.is_emergency.data),
             "sort_order": self.sort_order.data if self.sort_order.data is not None else 100,
         }

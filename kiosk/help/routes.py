@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from .. import qr
 from ..auth.access import admin_required, staff_required
 from ..auth.forms import ButtonForm
 from ..center.services import get as get_setting
-from ..clock import to_local, utcnow
+from ..clock import utcnow
+from ..i18n import switch_language
 from ..sessions.services import open_sessions
 from ..signin.services import BadFormToken, issue_form_token, read_form_token
 from ..start.confirmation import signed_in_screen
-from ..web import page_or_fragment, polling, wants_fragment
+from ..web import page_or_fragment, polling, unchanged_poll
 from . import services
 from .forms import (
     CrisisLineForm,
@@ -59,8 +63,19 @@ def now() -> str:
     services.count_help_now()
     cards = [{"line": line, "uri": services.dial_uri(line)} for line in lines]
     for card in cards:
-        card["qr"] = services.qr_svg(card["uri"]) if card["uri"] else None
+        # The caption says what the code does; the picture itself is hidden from screen readers.
+        card["qr"] = qr.inline_svg(card["uri"]) if card["uri"] else None
+        card["caption"] = _qr_caption(card["line"])
     return render_template("help/now.html", cards=cards, how=how_labels())
+
+
+def _qr_caption(line: Any) -> str:
+    """What scanning a line's code does, in words ("Scan to call 988")."""
+    if line.how == "text":
+        return _("Scan to text %(number)s", number=line.number)
+    if line.how == "chat":
+        return _("Scan to open the chat")
+    return _("Scan to call %(number)s", number=line.number)
 
 
 @bp.route("/quiet-word", methods=["GET", "POST"])
@@ -70,30 +85,41 @@ def quiet_word() -> Response:
         (group.id, f"{group.title} · {group.room}" if group.room else group.title)
         for group in open_sessions()
     ]
-    form = QuietWordForm(groups=groups)
+    formdata = None
+    if request.method == "POST" and request.form.get("group") not in {gid for gid, _ in groups}:
+        # The chosen group closed while the screen was open (or none was chosen): the request
+        # goes without a group rather than failing; staff still get it (issue 9, point 1).
+        formdata = request.form.copy()
+        formdata.pop("group", None)
+    form = (
+        QuietWordForm(groups=groups, formdata=formdata)
+        if formdata
+        else QuietWordForm(groups=groups)
+    )
     secret = current_app.config["SECRET_KEY"]
     if form.validate_on_submit():
         try:
             nonce = read_form_token(secret, form.token.data or "", QUIET_WORD_SCOPE)
-            services.send_quiet_word(
-                form.when.data or "now",
-                form.find_me.data or "",
-                form.group.data or None,
-                form_token=nonce,
-            )
+            _send_quiet_word(form, nonce)
         except BadFormToken:
             # Forged, or older than a few hours (the idle reset makes that rare): ask again.
             form.token.errors = [_("Sorry, that took a while. Please press Send again.")]
             form.token.data = issue_form_token(secret, QUIET_WORD_SCOPE)
-        except services.InvalidChoice:
-            # The group closed while the screen was open: ask again rather than guess.
-            form.group.errors = [_("That group is no longer open. Choose another, or none.")]
         else:
             return signed_in_screen()
     elif request.method == "GET" or not form.token.data:
         form.token.data = issue_form_token(secret, QUIET_WORD_SCOPE)
     status = 400 if request.method == "POST" else 200
     return page_or_fragment("help/quiet_word.html", "help/_quiet_word.html", status, form=form)
+
+
+def _send_quiet_word(form: QuietWordForm, nonce: str) -> None:
+    when, find_me = form.when.data or "now", form.find_me.data or ""
+    try:
+        services.send_quiet_word(when, find_me, form.group.data or None, form_token=nonce)
+    except services.InvalidChoice:
+        # The group was deleted a moment ago: never drop the request, send it without one.
+        services.send_quiet_word(when, find_me, None, form_token=nonce)
 
 
 @bp.route("/plan")
@@ -111,8 +137,14 @@ def plan_step() -> Response:
     """
     form = PlanForm()
     valid = form.validate_on_submit()
+    go = request.form.get("go", "next")
+    if go == "language":
+        # The header's language switch mid-plan (static/js/language.js re-sends this form):
+        # the same step again, in the other language, with everything typed still in the form.
+        switch_language(request.form.get("lang", ""))
+        go = "stay"
     if valid:
-        step, view = navigate(form.step.data, request.form.get("go", "next"))
+        step, view = navigate(form.step.data, go)
     else:
         # Show the first step whose text was refused, with its message.
         step = next((number for number, item in enumerate(STEPS, 1) if form[item.key].errors), 1)
@@ -128,9 +160,7 @@ def plan_step() -> Response:
         for item in STEPS:
             content = (form[item.key].data or "").strip()
             if content:
-                qr_codes.append(
-                    (item, services.qr_svg(f"{item.title}\n{content}", str(item.title)))
-                )
+                qr_codes.append((item, qr.inline_svg(f"{item.title}\n{content}")))
     return page_or_fragment(
         "help/plan_step.html",
         "help/_plan_step.html",
@@ -151,6 +181,7 @@ def _alert_context() -> dict[str, Any]:
     alerts = services.open_alerts()
     return {
         "alerts": alerts,
+        "summary": services.summarize(alerts),
         "digest": services.alerts_digest(alerts),
         "waiting": sum(1 for alert in alerts if alert.acknowledged_by is None),
         "on_call": get_setting(services.ON_CALL_NUMBER.key),
@@ -168,27 +199,35 @@ def _alert_context() -> dict[str, Any]:
 def alerts() -> Response:
     """The alert region every staff page polls (a poll is not activity: see web.polling)."""
     context = _alert_context()
-    if wants_fragment() and request.args.get("v") == context["digest"]:
-        # Nothing changed: swap nothing, so screen readers are not told the same thing again.
-        response = Response(status=204)
-        response.vary.add("HX-Request")
-        return response
+    # Nothing changed: swap nothing, so screen readers are not told the same thing again.
+    if (unchanged := unchanged_poll(context["digest"])) is not None:
+        return unchanged
     return page_or_fragment("help/alerts.html", "help/_alerts.html", ctx=context)
+
+
+def minutes_ago(moment: datetime) -> str:
+    """ "4 minutes ago" with the language's plural rules ("1 minute ago", "hace 1 minuto")."""
+    minutes = max(int((utcnow() - moment).total_seconds() // 60), 0)
+    if minutes == 0:
+        return _("just now")
+    return ngettext("%(num)d minute ago", "%(num)d minutes ago", minutes)
 
 
 @staff_bp.route("/")
 @staff_required
 def dashboard() -> str:
-    """Open requests, the last day's resolved ones (outcome codes only) and daily counts."""
-    timezone = current_app.config["KIOSK"].timezone
+    """The help queue (most urgent first), the last day's resolved ones and daily counts."""
     context = _alert_context()
     return render_template(
         "help/dashboard.html",
         resolved=services.recent_resolved(),
-        local_time=lambda moment: to_local(moment, timezone).strftime("%Y-%m-%d %H:%M"),
         counts=services.daily_counts(14),
         outcomes=outcome_labels(),
         open_alerts=context["alerts"],
+        whens=context["whens"],
+        help_types=context["help_types"],
+        on_call=context["on_call"],
+        minutes_ago=minutes_ago,
     )
 
 
@@ -216,20 +255,30 @@ def acknowledge(kind: str, request_id: int) -> Response:
     return redirect(url_for("help_staff.dashboard"), 303)
 
 
-@staff_bp.route("/alerts/<kind>/<int:request_id>/resolve", methods=["POST"])
+@staff_bp.route("/alerts/<kind>/<int:request_id>/resolve", methods=["GET", "POST"])
 @staff_required
 def resolve(kind: str, request_id: int) -> Response | tuple[str, int]:
-    """Close a request with an outcome code (no notes)."""
-    form = ResolveForm()
-    if not form.validate_on_submit():
-        flash(_("Choose an outcome."), "error")
-        return redirect(url_for("help_staff.dashboard"), 303)
+    """Close a request with an outcome the person chose (none is pre-selected; no notes)."""
     try:
-        services.resolve(_kind_or_404(kind), request_id, form.outcome.data, current_user.username)
+        alert = services.get_open_alert(_kind_or_404(kind), request_id)
     except services.RequestNotFound:
         abort(404)
-    flash(_("Resolved. Thank you."), "success")
-    return redirect(url_for("help_staff.dashboard"), 303)
+    form = ResolveForm()
+    if form.validate_on_submit():
+        try:
+            services.resolve(kind, request_id, form.outcome.data, current_user.username)
+        except services.RequestNotFound:
+            abort(404)
+        flash(_("Resolved. Thank you."), "success")
+        return redirect(url_for("help_staff.dashboard"), 303)
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "help/resolve.html",
+        form=form,
+        alert=alert,
+        whens=dict(when_choices()),
+        help_types=dict(help_type_choices()),
+    ), status
 
 
 @staff_bp.route("/professional", methods=["GET", "POST"])
@@ -325,19 +374,40 @@ def line_verify(line_id: int) -> Response:
     return redirect(url_for("help_staff.lines", country=country), 303)
 
 
-@staff_bp.route("/lines/<int:line_id>/delete", methods=["POST"])
+@staff_bp.route("/lines/<int:line_id>/delete", methods=["GET", "POST"])
 @admin_required
-def line_delete(line_id: int) -> Response:
-    """Remove a line."""
+def line_delete(line_id: int) -> Response | str:
+    """Remove a line, after a page that names it; the emergency number cannot be removed."""
+    try:
+        line = services.get_line(line_id)
+    except services.LineNotFound:
+        abort(404)
+    back = url_for("help_staff.lines", country=line.country)
+    if line.is_emergency:
+        # The kiosk must always show an emergency number: edit it instead of removing it.
+        flash(_("The emergency number cannot be removed. Edit it if it is wrong."), "error")
+        return redirect(back, 303)
+    if request.method == "GET":
+        return render_template(
+            "layouts/confirm.html",
+            heading=_("Remove this crisis line?"),
+            thing=f"{line.name} · {line.number}",
+            consequence=_("The kiosk will stop showing it at once. This cannot be undone."),
+            action=url_for("help_staff.line_delete", line_id=line.id),
+            confirm_label=_("Yes, remove it"),
+            cancel_url=back,
+        )
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        country = services.get_line(line_id).country
         services.delete_line(line_id)
+    except services.EmergencyLine:
+        flash(_("The emergency number cannot be removed. Edit it if it is wrong."), "error")
+        return redirect(back, 303)
     except services.LineNotFound:
         abort(404)
     flash(_("Line removed."), "success")
-    return redirect(url_for("help_staff.lines", country=country), 303)
+    return redirect(back, 303)
 
 
 from . import cli  # noqa: E402,F401  (attaches `flask help …` commands to bp)

@@ -11,18 +11,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import segno
+import phonenumbers
 from flask import has_request_context
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
+from phonenumbers import shortnumberinfo
 from sqlalchemy import CursorResult, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 
 from ..center.services import Setting, get, register
 from ..clock import utcnow
-from ..db import is_sqlite, write_transaction
+from ..db import SQLITE_WRITE_LOCK, is_sqlite, write_transaction
 from ..extensions import db
 from ..sessions.models import GroupSession
 from .models import (
@@ -124,6 +123,10 @@ class LineNotFound(LookupError):
     """No crisis line with that id."""
 
 
+class EmergencyLine(ValueError):
+    """The emergency number cannot be removed (the kiosk must always show one)."""
+
+
 class RequestNotFound(LookupError):
     """No open request of that kind and id."""
 
@@ -155,6 +158,8 @@ class Alert:
     help_type: str = ""
     raised_by: str = ""
     group: str = ""
+    due_at: datetime | None = None
+    urgency: str = "attention"  # urgent | attention | claimed
 
 
 # ---- crisis lines -------------------------------------------------------------------------
@@ -169,17 +174,14 @@ def ensure_seeded(country: str) -> None:
     """Load the starter lines for a country once, on first use (a fresh database works)."""
     if country not in SEEDS or db.session.get(CrisisLineSeed, country) is not None:
         return
-    try:
-        with write_transaction() as session:
-            if session.get(CrisisLineSeed, country) is not None:
-                return
-            session.add(CrisisLineSeed(country=country))
-            session.flush()
-            for order, entry in enumerate(SEEDS[country]):
-                session.add(CrisisLine(country=country, sort_order=order * 10, **entry))
-    except IntegrityError:
-        # Another tablet seeded the same country at the same moment; its rows are there.
-        db.session.rollback()
+    with write_transaction() as session:
+        # Checked again under the write lock: another tablet may have seeded it just now.
+        if session.get(CrisisLineSeed, country) is not None:
+            return
+        session.add(CrisisLineSeed(country=country))
+        session.flush()
+        for order, entry in enumerate(SEEDS[country]):
+            session.add(CrisisLine(country=country, sort_order=order * 10, **entry))
 
 
 def lines_for(country: str) -> list[CrisisLine]:
@@ -219,7 +221,8 @@ LINE_FIELDS = (
     "text_keyword",
     "hours",
     "languages",
-    "notes",
+    "public_note",
+    "staff_notes",
     "is_emergency",
     "sort_order",
 )
@@ -251,6 +254,34 @@ def save_line(values: dict[str, Any], line_id: int | None = None) -> int:
         return int(line.id)
 
 
+# North American short numbers for calls are three digits (911, 988, 211); five- and six-digit
+# short codes there are for text messages only, and only the ones listed as SMS services.
+_NANP = ("US", "CA")
+
+
+def dialable(number: str, how: str, country: str) -> bool:
+    """Whether a phone could actually reach this number from the country (libphonenumber).
+
+    A full number must be valid for its region; a short number ("988", "116 123") must be a
+    known short number there. In North America a call short number has three digits and a text
+    short code must be a listed SMS service, so "12345" is refused for a crisis line.
+    """
+    try:
+        parsed = phonenumbers.parse(number, country)
+    except phonenumbers.NumberParseException:
+        return False
+    if phonenumbers.is_valid_number(parsed):
+        return True
+    if not shortnumberinfo.is_valid_short_number_for_region(parsed, country):
+        return False
+    if country not in _NANP:
+        return True
+    digits = str(parsed.national_number)
+    if len(digits) == 3:
+        return True
+    return how == "text" and shortnumberinfo.is_sms_service_for_region(parsed, country)
+
+
 def verify_line(line_id: int, by: str) -> None:
     """Record that a staff member checked the line today."""
     with write_transaction() as session:
@@ -262,10 +293,14 @@ def verify_line(line_id: int, by: str) -> None:
 
 
 def delete_line(line_id: int) -> None:
-    """Remove a line for good."""
+    """Remove a line for good; raises EmergencyLine for the emergency number."""
     with write_transaction() as session:
-        if _rowcount(session.execute(delete(CrisisLine).where(CrisisLine.id == line_id))) == 0:
+        line = session.get(CrisisLine, line_id)
+        if line is None:
             raise LineNotFound(line_id)
+        if line.is_emergency:
+            raise EmergencyLine(line_id)
+        session.delete(line)
 
 
 def dial_uri(line: CrisisLine) -> str | None:
@@ -278,14 +313,6 @@ def dial_uri(line: CrisisLine) -> str | None:
     if line.how == "text":
         return f"sms:{digits}" + (f"?body={line.text_keyword}" if line.text_keyword else "")
     return f"tel:{digits}"
-
-
-def qr_svg(content: str, label: str = "") -> Markup:
-    """An inline SVG QR code (drawn here, so nothing is fetched; no style attributes for CSP)."""
-    code = segno.make(content, error="m")
-    svg = code.svg_inline(scale=5, dark="#000", light="#fff")
-    attrs = f'role="img" aria-label="{Markup.escape(label)}"' if label else 'aria-hidden="true"'
-    return Markup(svg.replace("<svg ", f'<svg {attrs} focusable="false" ', 1))  # noqa: S704
 
 
 def plan_prefill(country: str) -> str:
@@ -463,45 +490,143 @@ def resolve(kind: str, request_id: int, outcome: str, by: str) -> None:
             raise RequestNotFound(request_id)
 
 
+def _group_end_at(session: Any, moment: datetime) -> datetime | None:
+    """When the last group open at ``moment`` ends (for an "after the group" with no group)."""
+    return session.scalar(
+        select(func.max(GroupSession.ends_at)).where(
+            GroupSession.cancelled.is_(False),
+            GroupSession.starts_at <= moment,
+            GroupSession.ends_at >= moment,
+        )
+    )
+
+
+def escalates_at(
+    kind: str, when: str, created_at: datetime, group_ends_at: datetime | None, minutes: int
+) -> datetime:
+    """When an unanswered request turns urgent: it follows what the person asked for.
+
+    A "now" quiet word and a professional-help flag escalate N minutes after they were sent; an
+    "after the group" quiet word only N minutes after its group ends (never mid-group, which
+    would pull staff out of the room against the person's wish). With no group to wait for it
+    is treated like "now".
+    """
+    wait = timedelta(minutes=minutes)
+    if kind == "quiet" and when == "after" and group_ends_at is not None:
+        return max(created_at, group_ends_at) + wait
+    return created_at + wait
+
+
+def _urgency(kind: str, acknowledged: bool, escalated: bool) -> str:
+    """urgent (red), attention (amber) or claimed (neutral): red is rare, so it means something.
+
+    Professional help is always urgent until someone takes it: a facilitator already decided a
+    person needs help now.
+    """
+    if acknowledged:
+        return "claimed"
+    if kind == "professional" or escalated:
+        return "urgent"
+    return "attention"
+
+
+# The queue's order: professional help first, then "now" quiet words, then "after the group".
+_RANK = {("professional", ""): 0, ("quiet", "now"): 1, ("quiet", "after"): 2}
+
+
+def queue_order(alert: Alert) -> tuple[int, int, datetime]:
+    """Sort key for the queue: kind of request, then unanswered first, then oldest first."""
+    return (
+        _RANK.get((alert.kind, alert.when), 1),
+        1 if alert.acknowledged_by else 0,
+        alert.created_at,
+    )
+
+
 def open_alerts(now: datetime | None = None) -> list[Alert]:
-    """Every unresolved request, oldest first, with escalation worked out from the setting."""
+    """Every unresolved request in queue order, with escalation worked out per request."""
     now = now or utcnow()
-    cutoff = now - timedelta(minutes=int(get(ESCALATE_MINUTES.key)))
+    minutes = int(get(ESCALATE_MINUTES.key))
     alerts: list[Alert] = []
     quiet = (
-        select(QuietWordRequest, GroupSession.title)
+        select(QuietWordRequest, GroupSession.title, GroupSession.ends_at)
         .outerjoin(GroupSession, QuietWordRequest.group_session_id == GroupSession.id)
         .where(QuietWordRequest.resolved_at.is_(None))
     )
-    for row, group_title in db.session.execute(quiet):
+    for row, group_title, linked_ends in db.session.execute(quiet):
+        group_ends = linked_ends
+        if row.timing == "after" and group_ends is None:
+            group_ends = _group_end_at(db.session, row.created_at)
+        due = escalates_at("quiet", row.timing, row.created_at, group_ends, minutes)
+        escalated = row.acknowledged_by is None and now >= due
         alerts.append(
             Alert(
                 "quiet",
                 row.id,
                 row.created_at,
                 row.acknowledged_by,
-                row.acknowledged_by is None and row.created_at <= cutoff,
+                escalated,
                 when=row.timing,
                 find_me=row.find_me,
                 group=group_title or "",
+                due_at=due,
+                urgency=_urgency("quiet", row.acknowledged_by is not None, escalated),
             )
         )
     for flag in db.session.scalars(
         select(ProfessionalHelpRequest).where(ProfessionalHelpRequest.resolved_at.is_(None))
     ):
+        due = escalates_at("professional", "", flag.created_at, None, minutes)
+        escalated = flag.acknowledged_by is None and now >= due
         alerts.append(
             Alert(
                 "professional",
                 flag.id,
                 flag.created_at,
                 flag.acknowledged_by,
-                flag.acknowledged_by is None and flag.created_at <= cutoff,
+                escalated,
                 room=flag.room,
                 help_type=flag.help_type,
                 raised_by=flag.raised_by,
+                due_at=due,
+                urgency=_urgency("professional", flag.acknowledged_by is not None, escalated),
             )
         )
-    return sorted(alerts, key=lambda alert: alert.created_at)
+    return sorted(alerts, key=queue_order)
+
+
+@dataclass(frozen=True)
+class AlertSummary:
+    """What the compact alert bar shows: counts by kind and the most urgent request."""
+
+    total: int
+    professional: int
+    quiet_now: int
+    quiet_after: int
+    waiting: int
+    top: Alert | None
+
+
+def summarize(alerts: list[Alert]) -> AlertSummary:
+    """Counts by kind and the most urgent request: the first one nobody has taken yet, in queue
+    order (the list is already sorted), else the first one."""
+    waiting = [a for a in alerts if a.acknowledged_by is None]
+    return AlertSummary(
+        total=len(alerts),
+        professional=sum(1 for a in alerts if a.kind == "professional"),
+        quiet_now=sum(1 for a in alerts if a.kind == "quiet" and a.when != "after"),
+        quiet_after=sum(1 for a in alerts if a.kind == "quiet" and a.when == "after"),
+        waiting=len(waiting),
+        top=(waiting or alerts)[0] if alerts else None,
+    )
+
+
+def get_open_alert(kind: str, request_id: int) -> Alert:
+    """One open request as the queue shows it; raises RequestNotFound."""
+    for alert in open_alerts():
+        if (alert.kind, alert.id) == (kind, request_id):
+            return alert
+    raise RequestNotFound(request_id)
 
 
 def recent_resolved(hours: int = 24) -> list[Any]:
@@ -534,8 +659,10 @@ def purge(now: datetime | None = None) -> int:
         for model in KINDS.values():
             removed += _rowcount(session.execute(delete(model).where(model.created_at < cutoff)))
     if is_sqlite():
-        db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
-        db.session.commit()
+        # One writer or checkpoint at a time in this process (kiosk.db.SQLITE_WRITE_LOCK).
+        with SQLITE_WRITE_LOCK:
+            db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+            db.session.commit()
     return removed
 
 

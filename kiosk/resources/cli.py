@@ -10,6 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from ..db import write_transaction
+from ..introductions.demo import add_demo_peers
 from . import interchange, search, services
 from .demo import demo_rows
 from .models import ResourceService
@@ -80,6 +81,7 @@ def demo_data_command(history: bool) -> None:
     click.echo(
         f"demo directory: {len(rows)} services (fictional; national lines marked verify locally)"
     )
+    click.echo(add_demo_peers())
     if history:
         from ..reports.demo import AlreadyLoaded, load_history  # noqa: PLC0415  (optional part)
 

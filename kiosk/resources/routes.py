@@ -280,6 +280,7 @@ def _edit(service_uuid: str | None) -> BaseResponse | tuple[str, int]:
             if name in values and name not in ("crisis", "verify_locally", "csrf_token"):
                 form[name].data = values[name]
         form.crisis.data = service.crisis
+        form.staff_notes.data = service.staff_notes
         form.verify_locally.data = service.verify_locally
     selected = (
         request.form.getlist("categories")
@@ -293,7 +294,7 @@ def _edit(service_uuid: str | None) -> BaseResponse | tuple[str, int]:
         raw = {
             name: str(value or "")
             for name, value in form.data.items()
-            if name not in ("crisis", "verify_locally", "csrf_token")
+            if name not in ("crisis", "verify_locally", "csrf_token", "staff_notes")
         }
         raw["crisis"] = "yes" if form.crisis.data else "no"
         raw["verify_locally"] = "yes" if form.verify_locally.data else "no"
@@ -307,7 +308,10 @@ def _edit(service_uuid: str | None) -> BaseResponse | tuple[str, int]:
         try:
             data = services.parse_input(raw, _settings().country, services.category_slugs())
             saved, _changed = services.save_service(
-                data, current_user.username, service.uuid if service else None
+                data,
+                current_user.username,
+                service.uuid if service else None,
+                staff_notes=form.staff_notes.data or "",
             )
         except services.InvalidResource as exc:
             other_errors = _form_errors(form, exc.errors)
@@ -398,10 +402,27 @@ def closed_today(service_id: Any) -> BaseResponse:
     return _status_action(service_id, "closed_today")
 
 
-@staff_bp.route("/<uuid:service_id>/archive", methods=["POST"])
+@staff_bp.route("/<uuid:service_id>/archive", methods=["GET", "POST"])
 @staff_required
-def archive(service_id: Any) -> BaseResponse:
-    """Take a service off the kiosk."""
+def archive(service_id: Any) -> BaseResponse | str:
+    """Take a service off the kiosk, after a page that names it."""
+    if request.method == "GET":
+        try:
+            service = services.get_service(str(service_id))
+        except services.ResourceNotFound:
+            abort(404)
+        back = url_for("resources_staff.history", service_id=str(service_id))
+        return render_template(
+            "layouts/confirm.html",
+            heading=_("Archive this service?"),
+            thing=f"{service.name} · {service.organization.name}",
+            consequence=_(
+                "The kiosk stops showing it at once. You can put it back later from this page."
+            ),
+            action=url_for("resources_staff.archive", service_id=str(service_id)),
+            confirm_label=_("Yes, archive it"),
+            cancel_url=back,
+        )
     return _status_action(service_id, "archive")
 
 

@@ -23,7 +23,8 @@ from werkzeug.wrappers import Response
 from .. import clock
 from ..auth.access import staff_required
 from ..auth.forms import ButtonForm
-from ..web import page_or_fragment, polling
+from ..i18n import format_clock, format_day
+from ..web import page_or_fragment, polling, unchanged_poll, wants_fragment
 from . import services
 from .forms import CancelForm, NoteForm, SessionForm, TallyForm, WalkInForm
 from .models import GroupSession
@@ -164,6 +165,7 @@ def _console_context(group: GroupSession, **forms: Any) -> dict[str, Any]:
     return {
         "group": group,
         "roster": services.roster(group.id),
+        "roster_version": services.roster_version(group.id),
         "poll_seconds": POLL_SECONDS,
         "walk_in_form": forms.get("walk_in_form") or WalkInForm(formdata=None),
         "tally_form": forms.get("tally_form") or TallyForm(formdata=None),
@@ -184,10 +186,26 @@ def console(session_id: str) -> str:
 @staff_required
 @polling
 def roster(session_id: str) -> Response:
-    """The roster alone, polled every few seconds (the forms around it are left untouched)."""
+    """The roster alone, polled every few seconds (the forms around it are left untouched).
+
+    The poll's URL carries the roster version it shows: unchanged, it gets a 204 and htmx
+    swaps nothing; changed, only the roster is loaded and rendered (no forms, no notes).
+    """
     group = _group_or_404(session_id)
+    version = services.roster_version(group.id)
+    if (unchanged := unchanged_poll(version)) is not None:
+        return unchanged
+    if not wants_fragment():
+        return page_or_fragment(
+            "sessions/console.html", "sessions/_roster.html", **_console_context(group)
+        )
     return page_or_fragment(
-        "sessions/console.html", "sessions/_roster.html", **_console_context(group)
+        "sessions/console.html",
+        "sessions/_roster.html",
+        group=group,
+        roster=services.roster(group.id),
+        roster_version=version,
+        poll_seconds=POLL_SECONDS,
     )
 
 
@@ -287,6 +305,44 @@ def sheet(session_id: str) -> str:
         blank_rows=BLANK_ROWS,
         paper=_paper(),
     )
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal: every character but letters, digits and spaces escaped, so a
+    session title can never end the string or the rule."""
+    escaped = "".join(
+        ch if (ch.isalnum() and ch.isascii()) or ch == " " else f"\\{ord(ch):06x}" for ch in text
+    )
+    return f'"{escaped}"'
+
+
+@bp.route("/<session_id>/sheet.css")
+@staff_required
+def sheet_css(session_id: str) -> Response:
+    """The sheet's running header and footer (the session, date, page n of m, confidentiality)."""
+    group = None if session_id == "blank" else _group_or_404(session_id)
+    if group is None:
+        title, when = _("Attendance sheet"), ""
+    else:
+        title = _("Attendance sheet: %(title)s", title=group.title)
+        when = f"{format_day(group.starts_at, 'long')}, {format_clock(group.starts_at)}"
+    page_of = _("Page %(n)s of %(m)s", n="\x00", m="\x01")
+    before, _sep, rest = page_of.partition("\x00")
+    middle, _sep, after = rest.partition("\x01")
+    page_content = (
+        f"{css_string(before)} counter(page) {css_string(middle)} counter(pages) "
+        f"{css_string(after)}"
+    )
+    body = render_template(
+        "sessions/sheet.css",
+        title=css_string(title),
+        when=css_string(when),
+        page=page_content,
+        confidential=css_string(_("Confidential: keep out of sight and shred after use.")),
+    )
+    response = Response(body, mimetype="text/css")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/blank-sheet")

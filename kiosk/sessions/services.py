@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
-from ..db import is_sqlite, write_transaction
+from ..csvsafe import neutralize
+from ..db import SQLITE_WRITE_LOCK, is_sqlite, write_transaction
 from ..extensions import db
 from .models import GroupSession, SessionNote, SignIn, Source, Visit, random_id
 
@@ -313,6 +315,8 @@ class Entry:
     first_time: bool
     returning: bool
     source: str
+    # Set when two people gave the same name: "Lupe (1)", "Lupe (2)" tell them apart.
+    duplicate: int | None = None
 
 
 @dataclass(frozen=True)
@@ -336,32 +340,71 @@ class Roster:
         """Those who said they had come before, or used a visitor code."""
         return sum(entry.returning for entry in self.entries)
 
+    @property
+    def not_said(self) -> int:
+        """Those who skipped the question or were counted on paper: the counts add up."""
+        return self.total - self.first_time - self.returning
+
+
+def _number_duplicates(entries: list[Entry]) -> list[Entry]:
+    """Number repeated names in sheet order, so a printed sheet tells the two Lupes apart."""
+    counts = Counter((entry.name or "").casefold() for entry in entries if entry.name)
+    seen: Counter[str] = Counter()
+    numbered = []
+    for entry in entries:
+        key = (entry.name or "").casefold()
+        if entry.name and counts[key] > 1:
+            seen[key] += 1
+            numbered.append(replace(entry, duplicate=seen[key]))
+        else:
+            numbered.append(entry)
+    return numbered
+
 
 def roster(session_id: str) -> Roster:
     """Everyone signed in to a session: named people by name, the others as Guest 1, 2, ..."""
-    rows = db.session.scalars(
-        select(SignIn).where(SignIn.session_id == session_id).order_by(SignIn.created_at, SignIn.id)
+    # Only the columns a roster shows, as plain rows: no ORM objects for a 200-row poll.
+    rows = db.session.execute(
+        select(SignIn.id, SignIn.name, SignIn.visit, SignIn.source)
+        .where(SignIn.session_id == session_id)
+        .order_by(SignIn.created_at, SignIn.id)
     )
     entries = []
     guest = 0
-    for row in rows:
+    first, returning = Visit.FIRST.value, Visit.RETURNING.value
+    for row_id, name, visit, source in rows:
         number = None
-        if not row.name:
+        if not name:
             guest += 1
             number = guest
         entries.append(
             Entry(
-                id=row.id,
-                name=row.name,
+                id=row_id,
+                name=name,
                 guest_number=number,
-                first_time=row.visit == Visit.FIRST.value,
-                returning=row.visit == Visit.RETURNING.value,
-                source=row.source,
+                first_time=visit == first,
+                returning=visit == returning,
+                source=source,
             )
         )
     # Named people in alphabetical order, then guests: the sheet does not show who came first.
     entries.sort(key=lambda e: (e.name is None, (e.name or "").casefold(), e.guest_number or 0))
-    return Roster(entries=entries)
+    return Roster(entries=_number_duplicates(entries))
+
+
+def roster_version(session_id: str) -> str:
+    """Changes whenever the roster does: how many, how many named, and the latest sign-in.
+
+    A poll that sends back the version it has is answered with 204 when nothing changed.
+    Counting names too catches the retention purge, which blanks names without adding rows.
+    """
+    count, named, latest = db.session.execute(
+        select(func.count(), func.count(SignIn.name), func.max(SignIn.created_at)).where(
+            SignIn.session_id == session_id
+        )
+    ).one()
+    stamp = latest.strftime("%Y%m%d%H%M%S%f") if latest is not None else "0"
+    return f"{count}.{named}.{stamp}"
 
 
 def get_note(session_id: str) -> SessionNote | None:
@@ -388,15 +431,6 @@ def save_note(
         note.incident_outcome = incident_outcome
         note.updated_by = by
     return note
-
-
-# Spreadsheets run a cell that starts with one of these as a formula (OWASP CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralize(cell: str) -> str:
-    """Prefix a would-be formula with an apostrophe so a spreadsheet shows it as text."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def attendance_csv(
@@ -449,5 +483,9 @@ def checkpoint_wal() -> None:
     if not is_sqlite():
         return
     db.session.remove()
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    # One writer or checkpoint at a time in this process (kiosk.db.SQLITE_WRITE_LOCK).
+    with (
+        SQLITE_WRITE_LOCK,
+        db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection,
+    ):
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

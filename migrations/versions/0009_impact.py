@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0009_impact"
-down_revision = "0004_help"
+down_revision = "0008_introductions"
 branch_labels = None
 depends_on = None
 

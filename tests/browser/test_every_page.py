@@ -46,7 +46,7 @@ def test_kiosk_start_in_spanish_and_landscape(browser: Any, live_server: LiveSer
     page.goto("/")
     page.get_by_role("button", name="Español").click()
     page.wait_for_selector("html[lang=es]")
-    assert page.get_by_role("heading", name="Bienvenido/a").is_visible()
+    assert page.get_by_role("heading", name="Le damos la bienvenida").is_visible()
     assert_accessible(page)
     context.close()
     watch.assert_clean()

@@ -12,6 +12,7 @@ import unicodedata
 import zlib
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -51,7 +52,7 @@ def test_anonymous_sign_in_takes_at_most_four_taps(browser: Any, live_server: Li
     expect(page.get_by_text("What is said here stays here.")).to_be_visible()
     assert_accessible(page)
     tap("I agree")
-    expect(page.get_by_role("heading", name="You're signed in")).to_be_visible()
+    expect(page.get_by_role("heading", name="Thank you — you're all set")).to_be_visible()
     assert taps <= 4
     assert page.url.rstrip("/") == live_server.url  # no step ever got its own URL
     with live_server.app.app_context():
@@ -95,8 +96,8 @@ def test_two_tablets_roster_within_five_seconds_and_printed_sheet(
     assert_accessible(first)
     first.get_by_role("button", name="Yes, it's my first time").click()
     second.get_by_role("button", name="No, I've been before").click()
-    expect(first.get_by_role("heading", name="You're signed in")).to_be_visible()
-    expect(second.get_by_role("heading", name="You're signed in")).to_be_visible()
+    expect(first.get_by_role("heading", name="Thank you — you're all set")).to_be_visible()
+    expect(second.get_by_role("heading", name="Thank you — you're all set")).to_be_visible()
     signed_at = time.monotonic()
     assert code not in first.content()
 
@@ -148,7 +149,7 @@ def test_alice_leaves_no_trace_after_idle_reset(browser: Any, live_server: LiveS
     page.get_by_label("First name or nickname").fill("Alice")
     page.get_by_role("button", name="Next").click()
     page.get_by_role("button", name="Yes, it's my first time").click()
-    expect(page.get_by_role("heading", name="You're signed in")).to_be_visible()
+    expect(page.get_by_role("heading", name="Thank you — you're all set")).to_be_visible()
     # The next person would have been Alice again, typing and then walking away.
     expect(page.get_by_role("heading", name="Welcome")).to_be_visible(timeout=12000)
     page.get_by_role("button", name="Morning circle").click()
@@ -201,5 +202,43 @@ def test_long_sheet_repeats_its_header_row_on_every_printed_page(
         assert "Name or nickname (optional)" in text, f"page {number} has no header row"
     whole = _pdf_text(page.pdf(format="A4"))
     assert "Guest 70" in whole and "Staff accounts" not in whole  # no navigation on paper
+    context.close()
+    watch.assert_clean()
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_the_printed_sheet_names_the_session_and_counts_pages_on_every_page(
+    browser: Any, live_server: LiveServer, paper: str
+) -> None:
+    group_id = _session(live_server, title="Big circle")
+    with live_server.app.app_context():
+        for name in ("Lupe", "Lupe", "Ana"):
+            services.record_signin(group_id, form_token=None, name=name, visit="first")
+        services.record_signin(group_id, form_token=None, name="Bo", visit="returning")
+        services.add_tally(group_id, 66)  # 70 rows in all; paper tallies did not say
+        from kiosk.auth import services as auth_services
+
+        auth_services.create_user("printer", "facilitator", PASSWORD)
+    context, page, watch = new_page(browser, live_server.url)
+    log_in(page, "printer", PASSWORD)
+    page.goto(f"/staff/sessions/{group_id}/sheet?paper={paper}")
+    # As a person prints: the sheet's own @page size and margins (where the running header is).
+    reader = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+    pages = len(reader.pages)
+    assert pages >= 2
+    width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
+    assert (round(width), round(height)) == ((612, 792) if paper == "letter" else (595, 842))
+    for number, pdf_page in enumerate(reader.pages, start=1):
+        # pypdf drops some spaces in the page margins: compare without any whitespace.
+        text = "".join(unicodedata.normalize("NFKC", pdf_page.extract_text() or "").split())
+        assert "Attendancesheet:Bigcircle" in text, f"page {number}: no session name"
+        assert f"Page{number}of{pages}" in text, f"page {number}: no page n of m"
+        assert "Confidential" in text, f"page {number}: no confidentiality line"
+        assert re.search(r"\d{1,2}:\d{2}[AP]M", text), f"page {number}: no time"
+    whole = "".join(_pdf_text(page.pdf(prefer_css_page_size=True)).split())
+    # The counts add up: 3 first time + 1 returning + 66 not said = 70.
+    assert "Total70" in whole and "Firsttime3" in whole
+    assert "Returning1" in whole and "Notsaid66" in whole
+    assert "Lupe(1)" in whole and "Lupe(2)" in whole
     context.close()
     watch.assert_clean()

@@ -50,7 +50,8 @@ def test_a_new_quiet_word_shows_in_the_poll(
     response = facilitator_client.get("/staff/help/alerts", headers=headers)
     body = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Quiet word" in body and "blue jacket" in body and "Acknowledge" in body
+    assert "Quiet word" in body and "blue jacket" in body and "Open the help queue" in body
+    assert "1 open help request" in body and "1 quiet word now" in body
     assert ("<html" in body) is (headers == {})
     assert response.headers["Vary"].count("HX-Request") == 1
 
@@ -62,7 +63,7 @@ def test_an_unchanged_poll_swaps_nothing(facilitator_client: FlaskClient, app: F
     assert facilitator_client.get(f"/staff/help/alerts?v={digest}", headers=HX).status_code == 204
     _quiet(app, "by the window")
     changed = facilitator_client.get(f"/staff/help/alerts?v={digest}", headers=HX)
-    assert changed.status_code == 200 and "by the window" in changed.get_data(as_text=True)
+    assert changed.status_code == 200 and "2 open help requests" in changed.get_data(as_text=True)
 
 
 def test_anonymous_polls_are_sent_to_login(client: FlaskClient, app: Flask) -> None:
@@ -124,11 +125,13 @@ def test_unacknowledged_request_escalates_after_the_configured_minutes(
     _quiet(app)
     clock.advance(4 * 60 + 50)
     body = facilitator_client.get("/staff/help/alerts", headers=HX).get_data(as_text=True)
-    assert "help-alert-escalated" not in body and "555-0142" not in body
+    assert "alert-bar-attention" in body and "Not answered in time" not in body
+    assert "555-0142" not in facilitator_client.get("/staff/help/").get_data(as_text=True)
     clock.advance(20)
     body = facilitator_client.get("/staff/help/alerts", headers=HX).get_data(as_text=True)
-    assert "help-alert-escalated" in body
-    assert "On-call clinician: 555-0142" in body
+    assert "alert-bar-urgent" in body and "Not answered in time" in body
+    queue = facilitator_client.get("/staff/help/").get_data(as_text=True)
+    assert "On-call clinician: 555-0142" in queue
 
 
 def test_default_escalation_is_three_minutes_and_acknowledging_stops_it(app: Flask) -> None:
@@ -167,14 +170,13 @@ def test_resolve_refuses_unknown_outcomes(
     facilitator_client: FlaskClient, app: Flask, outcome: str
 ) -> None:
     request_id = _quiet(app)
-    response = post_form(
-        facilitator_client,
-        f"/staff/help/alerts/quiet/{request_id}/resolve",
-        {"outcome": outcome},
-        page="/staff/help/",
-    )
-    assert response.status_code == 303
-    assert "Choose an outcome." in facilitator_client.get("/staff/help/").get_data(as_text=True)
+    url = f"/staff/help/alerts/quiet/{request_id}/resolve"
+    response = post_form(facilitator_client, url, {"outcome": outcome}, page=url)
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert "There is a problem" in body and 'href="#outcome-0"' in body
+    message = "Choose what happened before resolving." if outcome == "" else "Not a valid choice"
+    assert message in body
     with app.app_context():
         assert db.session.get(QuietWordRequest, request_id).resolved_at is None
 
@@ -190,6 +192,16 @@ def test_resolve_refuses_unknown_outcomes(
 def test_unknown_requests_are_404(facilitator_client: FlaskClient, url: str, status: int) -> None:
     response = post_form(facilitator_client, url, {"outcome": "other"}, page="/staff/help/")
     assert response.status_code == status
+
+
+def test_the_resolve_page_preselects_no_outcome(
+    facilitator_client: FlaskClient, app: Flask
+) -> None:
+    request_id = _quiet(app)
+    page = facilitator_client.get(f"/staff/help/alerts/quiet/{request_id}/resolve")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'name="outcome"' in body
+    assert body.count('type="radio"') == 6 and "checked" not in body
 
 
 def test_resolving_twice_is_refused(facilitator_client: FlaskClient, app: Flask) -> None:
@@ -215,7 +227,8 @@ def test_a_facilitator_raises_professional_help(
     other = staff.client_for("admin", "coordinator")
     body = other.get("/staff/help/alerts", headers=HX).get_data(as_text=True)
     assert "Professional help needed" in body and "Room 2" in body
-    assert "raised by facilitator" in body
+    assert "1 professional help" in body and "alert-bar-urgent" in body
+    assert "Raised by facilitator" in other.get("/staff/help/").get_data(as_text=True)
     with app.app_context():
         flag = db.session.scalars(select(ProfessionalHelpRequest)).one()
         assert (flag.help_type, flag.group_session_id) == ("clinician", None)
@@ -288,3 +301,58 @@ def test_a_bad_session_id_is_refused(
     assert "That group session is not valid." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalars(select(ProfessionalHelpRequest)).all() == []
+
+
+def _session_now(app: Flask, minutes_left: int) -> str:
+    from tests.sessions.helpers import make_session
+
+    with app.app_context():
+        return str(make_session(starts_in_minutes=-30, minutes=30 + minutes_left).id)
+
+
+def test_after_the_group_escalates_only_after_its_group_ends(app: Flask) -> None:
+    group_id = _session_now(app, minutes_left=40)
+    with app.app_context():
+        services.send_quiet_word("after", "", group_id)
+        clock.advance(39 * 60)  # well past the 3 minutes, but the group is still on
+        (alert,) = services.open_alerts()
+        assert (alert.escalated, alert.urgency) == (False, "attention")
+        clock.advance(60 + 3 * 60 + 1)  # the group ended more than 3 minutes ago
+        (alert,) = services.open_alerts()
+        assert (alert.escalated, alert.urgency) == (True, "urgent")
+
+
+def test_after_the_group_with_no_group_chosen_waits_for_the_groups_open_then(app: Flask) -> None:
+    _session_now(app, minutes_left=20)
+    with app.app_context():
+        services.send_quiet_word("after", "")
+        clock.advance(20 * 60)
+        assert not services.open_alerts()[0].escalated
+        clock.advance(3 * 60 + 1)
+        assert services.open_alerts()[0].escalated
+
+
+def test_professional_help_is_urgent_at_once_and_first_in_the_queue(app: Flask) -> None:
+    with app.app_context():
+        services.send_quiet_word("after", "after one")
+        services.send_quiet_word("now", "now one")
+        clock.advance(60)
+        services.raise_professional_help("2", "clinician", "ana")
+        alerts = services.open_alerts()
+        assert [(a.kind, a.when) for a in alerts] == [
+            ("professional", ""),
+            ("quiet", "now"),
+            ("quiet", "after"),
+        ]
+        assert alerts[0].urgency == "urgent" and not alerts[0].escalated
+        summary = services.summarize(alerts)
+        assert (summary.professional, summary.quiet_now, summary.quiet_after) == (1, 1, 1)
+        assert summary.top == alerts[0]
+
+
+def test_minutes_use_plural_rules(facilitator_client: FlaskClient, app: Flask) -> None:
+    _quiet(app)
+    clock.advance(61)
+    assert "(1 minute ago)" in facilitator_client.get("/staff/help/").get_data(as_text=True)
+    clock.advance(60)
+    assert "(2 minutes ago)" in facilitator_client.get("/staff/help/").get_data(as_text=True)

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from kiosk import clock
@@ -32,9 +33,18 @@ def test_seeding_happens_once_even_after_all_lines_are_removed(app_ctx: Flask) -
     services.lines_for("GB")
     services.lines_for("GB")
     assert db.session.scalar(select(func.count()).select_from(CrisisLine)) == len(SEEDS["GB"])
+    emergency = [line for line in services.lines_for("GB") if line.is_emergency]
     for line in services.lines_for("GB"):
-        services.delete_line(line.id)
-    assert services.lines_for("GB") == []
+        if not line.is_emergency:
+            services.delete_line(line.id)
+    assert services.lines_for("GB") == emergency
+
+
+def test_the_emergency_number_cannot_be_removed(app_ctx: Flask) -> None:
+    (emergency,) = [line for line in services.lines_for("US") if line.is_emergency]
+    with pytest.raises(services.EmergencyLine):
+        services.delete_line(emergency.id)
+    assert db.session.get(CrisisLine, emergency.id) is not None
 
 
 def test_us_seed_has_988_911_and_the_text_line(app_ctx: Flask) -> None:
@@ -83,11 +93,12 @@ def _line_data(**changes: str) -> dict[str, str]:
         "country": "US",
         "name": "Warm line",
         "how": "call",
-        "number": "555 0100",
+        "number": "202 555 0100",
         "text_keyword": "",
         "hours": "6pm-10pm",
         "languages": "English",
-        "notes": "",
+        "public_note": "",
+        "staff_notes": "",
         "sort_order": "50",
     }
     data.update(changes)
@@ -104,13 +115,13 @@ def test_admin_adds_and_edits_a_line_and_editing_the_number_clears_verification(
         services.verify_line(line.id, "admin")
         line_id = line.id
     response = post_form(
-        admin_client, f"/staff/help/lines/{line_id}", _line_data(number="555 0199")
+        admin_client, f"/staff/help/lines/{line_id}", _line_data(number="202 555 0199")
     )
     assert response.status_code == 303
     with app.app_context():
         line = services.get_line(line_id)
-        assert line.number == "555 0199" and line.verified_at is None
-    assert "555 0199" in admin_client.get("/help").get_data(as_text=True)
+        assert line.number == "202 555 0199" and line.verified_at is None
+    assert "202 555 0199" in admin_client.get("/help").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
@@ -120,6 +131,10 @@ def test_admin_adds_and_edits_a_line_and_editing_the_number_clears_verification(
         ({"number": ""}, "This field is required."),
         ({"number": "call the desk"}, "Enter a phone number."),
         ({"how": "chat", "number": "988"}, "For chat, enter the web address"),
+        ({"number": "12345"}, "That number cannot be dialed in this country."),
+        ({"number": "12345", "how": "text"}, "That number cannot be dialed in this country."),
+        ({"number": "555 0100"}, "That number cannot be dialed in this country."),
+        ({"number": "116 123", "country": "US"}, "That number cannot be dialed in this country."),
         ({"how": "fax"}, "Not a valid choice"),
         ({"country": "FR"}, "Not a valid choice"),
         ({"name": "x" * 121}, "Field cannot be longer than 120 characters."),
@@ -134,9 +149,54 @@ def test_bad_line_input_is_refused_with_a_message_and_nothing_stored(
         before = db.session.scalar(select(func.count()).select_from(CrisisLine))
     response = post_form(admin_client, "/staff/help/lines/new", _line_data(**changes))
     assert response.status_code == 400
-    assert message in response.get_data(as_text=True)
+    body = response.get_data(as_text=True)
+    assert message in body
+    # The error summary at the top links to the field with the problem.
+    field = "number" if "number" in changes else next(iter(changes))
+    assert "There is a problem" in body and f'<a href="#{field}">{message}' in body
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(CrisisLine)) == before
+
+
+@pytest.mark.parametrize(
+    ("country", "number", "how"),
+    [
+        ("US", "741741", "text"),
+        ("US", "988", "call"),
+        ("GB", "116 123", "call"),
+        ("NZ", "1737", "text"),
+    ],
+)
+def test_real_short_numbers_are_dialable(country: str, number: str, how: str) -> None:
+    assert services.dialable(number, how, country)
+
+
+def test_the_emergency_number_has_no_remove_button_and_is_refused(
+    admin_client: FlaskClient, app: Flask
+) -> None:
+    with app.app_context():
+        (emergency,) = [line for line in services.lines_for("US") if line.is_emergency]
+        other = next(line for line in services.lines_for("US") if not line.is_emergency)
+        emergency_id, other_id, other_name = emergency.id, other.id, other.name
+    listing = admin_client.get("/staff/help/lines").get_data(as_text=True)
+    assert f"/staff/help/lines/{emergency_id}/delete" not in listing
+    assert f"/staff/help/lines/{other_id}/delete" in listing
+    for method in ("GET", "POST"):
+        url = f"/staff/help/lines/{emergency_id}/delete"
+        response = (
+            admin_client.get(url)
+            if method == "GET"
+            else post_form(admin_client, url, page="/staff/help/lines")
+        )
+        assert response.status_code == 303
+    assert "The emergency number cannot be removed" in admin_client.get(
+        "/staff/help/lines"
+    ).get_data(as_text=True)
+    confirm = admin_client.get(f"/staff/help/lines/{other_id}/delete").get_data(as_text=True)
+    assert "Remove this crisis line?" in confirm and str(escape(other_name)) in confirm
+    with app.app_context():
+        assert db.session.get(CrisisLine, emergency_id) is not None
+        assert db.session.get(CrisisLine, other_id) is not None
 
 
 def test_the_country_setting_chooses_the_kiosk_lines(client: FlaskClient, app: Flask) -> None:

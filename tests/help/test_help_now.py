@@ -50,7 +50,7 @@ def test_sensitive_screens_have_a_quick_exit(client: FlaskClient, path: str) -> 
 def test_help_now_in_spanish(client: FlaskClient) -> None:
     client.post("/language", data={"lang": "es", "next": "/help", "csrf_token": _token(client)})
     page = client.get("/help").get_data(as_text=True)
-    assert "Pide ayuda ahora" in page
+    assert "Pedir ayuda ahora" in page
 
 
 def _token(client: FlaskClient) -> str:

@@ -234,3 +234,21 @@ def test_closed_today(
     with app.app_context():
         change = services.history(service.uuid)[0]
         assert (change.action, change.fields) == ("edited", "hours_exceptions")
+
+
+@pytest.mark.parametrize(("field", "keeps"), [("phone", False), ("city", True)])
+def test_changing_the_phone_clears_the_verified_date(
+    app: Flask, facilitator_client: FlaskClient, field: str, keeps: bool
+) -> None:
+    post_form(facilitator_client, "/staff/resources/new", FORM)
+    with app.app_context():
+        service = services.list_services()[0]
+        services.verify(service.uuid, "sam", date(2026, 11, 1))
+        uuid = service.uuid
+    edit = f"/staff/resources/{uuid}/edit"
+    changed = {"phone": "202 555 0199", "city": "Shelbyville"}[field]
+    response = post_form(facilitator_client, edit, {**FORM, field: changed}, page=edit)
+    assert response.status_code == 303
+    with app.app_context():
+        fresh = db.session.scalars(select(ResourceService)).one()
+        assert (fresh.verified_on is not None) is keeps

@@ -24,12 +24,14 @@ ROUTES = {
         staff_only("POST", "/staff/help/alerts/bogus/1/acknowledge", 404),
     ],
     "help_staff.resolve": [
+        staff_only("GET", "/staff/help/alerts/quiet/{quiet_id}/resolve"),
+        staff_only("GET", "/staff/help/alerts/quiet/999999/resolve", 404),
         staff_only(
             "POST",
             "/staff/help/alerts/professional/{flag_id}/resolve",
             (303, 404),
             data=(("outcome", "spoke_privately"),),
-        )
+        ),
     ],
     "help_staff.professional": [
         staff_only("GET", "/staff/help/professional"),
@@ -56,7 +58,11 @@ ROUTES = {
     ],
     "help_staff.line_verify": [admin_only("POST", "/staff/help/lines/{line_id}/verify", 303)],
     "help_staff.line_delete": [
-        admin_only("POST", "/staff/help/lines/{spare_line_id}/delete", (303, 404))
+        admin_only("GET", "/staff/help/lines/{spare_line_id}/delete"),
+        # The emergency number is refused: back to the list with a message.
+        admin_only("GET", "/staff/help/lines/{line_id}/delete", 303),
+        admin_only("POST", "/staff/help/lines/{line_id}/delete", 303),
+        admin_only("POST", "/staff/help/lines/{spare_line_id}/delete", (303, 404)),
     ],
 }
 

@@ -50,7 +50,8 @@ ROUTES = {
         staff_only("POST", "/staff/resources/{service}/closed-today", 303)
     ],
     "resources_staff.archive": [
-        staff_only("POST", "/staff/resources/{spare_service}/archive", 303)
+        staff_only("GET", "/staff/resources/{spare_service}/archive"),
+        staff_only("POST", "/staff/resources/{spare_service}/archive", 303),
     ],
     "resources_staff.restore": [
         staff_only("POST", "/staff/resources/{archived_service}/restore", 303)

@@ -59,6 +59,12 @@ ROUTES = {
     ],
     "sessions.sheet": [staff_only("GET", "/staff/sessions/{session}/sheet")],
     "sessions.blank_sheet": [staff_only("GET", "/staff/sessions/blank-sheet")],
+    # (200,): a stylesheet, not an HTML page (see attendance_csv below).
+    "sessions.sheet_css": [
+        staff_only("GET", "/staff/sessions/{session}/sheet.css", (200,)),
+        staff_only("GET", "/staff/sessions/blank/sheet.css", (200,)),
+        staff_only("GET", "/staff/sessions/nope/sheet.css", 404),
+    ],
     # (200,) rather than 200: a CSV download, so tests/browser/test_every_page.py (which opens
     # every GET that answers exactly 200 as an HTML page) leaves it out.
     "sessions.attendance_csv": [
@@ -78,6 +84,8 @@ ROUTES = {
         admin_only("POST", "/staff/kiosks", 400, data=(("name", ""),)),
     ],
     "kiosks.revoke": [
+        admin_only("GET", "/staff/kiosks/{kiosk}/revoke"),
+        Case("GET", "/staff/kiosks/999999/revoke", anonymous=LOGIN, facilitator=403, admin=404),
         admin_only("POST", "/staff/kiosks/{kiosk}/revoke", 303),
         Case("POST", "/staff/kiosks/999999/revoke", anonymous=LOGIN, facilitator=403, admin=303),
     ],
