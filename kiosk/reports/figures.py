@@ -11,6 +11,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
@@ -18,6 +19,7 @@ from sqlalchemy import and_, case, func, or_, select
 from .. import clock
 from ..extensions import db
 from ..help.models import HelpDailyCount, ProfessionalHelpRequest, QuietWordRequest
+from ..introductions.models import Introduction
 from ..resources.models import ResourceViewCount
 from ..sessions.models import GroupSession, SignIn, Visit
 from . import measures as m
@@ -183,14 +185,48 @@ def _median(values: list[float], threshold: int) -> Figure:
     return Figure(value, len(values), len(values) < threshold)
 
 
-def introductions_funnel(filters: Filters) -> tuple[list[tuple[str, int]], list[float]]:
-    """Peer introductions by stage, and days from request to introduction.
+FUNNEL_STAGES = ("requested", "proposed", "peer_accepted", "introduced")
 
-    Empty until the peer-introductions area (issue #11, kiosk/introductions) is on main: this
-    is the one function to fill in then.
+
+def introductions_funnel(filters: Filters) -> tuple[list[tuple[str, int]], list[float]]:
+    """Peer introductions requested in the period by furthest stage reached, and the days from
+    request to introduction (kiosk/introductions: one row per request, a timestamp per state).
+
+    Introductions are not tied to a group, so the funnel is the whole center's. Rows already
+    purged survive only as monthly outcome counts and are not in the funnel.
     """
-    del filters
-    return [], []
+    start, end = _bounds(filters)
+    row = _core(
+        select(
+            func.count(),
+            func.count(Introduction.proposed_at),
+            func.count(Introduction.peer_accepted_at),
+            func.count(Introduction.introduced_at),
+        ).where(Introduction.requested_at >= start, Introduction.requested_at < end)
+    ).one()
+    if not row[0]:
+        return [], []
+    days = [
+        (introduced - requested).total_seconds() / 86400
+        for requested, introduced in _core(
+            select(Introduction.requested_at, Introduction.introduced_at).where(
+                Introduction.requested_at >= start,
+                Introduction.requested_at < end,
+                Introduction.introduced_at.is_not(None),
+            )
+        )
+    ]
+    return list(zip(FUNNEL_STAGES, (int(n) for n in row), strict=True)), days
+
+
+def suppress_funnel(counts: list[int], k: int) -> list[Cell]:
+    """Nested stage counts: a small stage is hidden, and so is a stage whose drop from the
+    stage before is small (the difference would reveal a few people)."""
+    cells = [Cell(n, hidden(n, k)) for n in counts]
+    for before, after in pairwise(cells):
+        if hidden(before.value - after.value, k):
+            after.suppressed = True
+    return cells
 
 
 def build(filters: Filters, threshold: int) -> Report:
@@ -240,7 +276,7 @@ def build(filters: Filters, threshold: int) -> Report:
 
     # Introductions (issue #11).
     stages, intro_days = introductions_funnel(filters)
-    stage_cells, _total = suppress_list([n for _s, n in stages], k) if stages else ([], Cell(0))
+    stage_cells = suppress_funnel([n for _s, n in stages], k)
     funnel = [(name, cell) for (name, _n), cell in zip(stages, stage_cells, strict=True)]
 
     # Quiet words and professional help, by outcome, with minutes to acknowledge.
