@@ -18,6 +18,7 @@ from sqlalchemy import and_, case, func, or_, select
 
 from .. import clock
 from ..extensions import db
+from ..help import services as help_services
 from ..help.models import HelpDailyCount, ProfessionalHelpRequest, QuietWordRequest
 from ..introductions.models import Introduction
 from ..resources.models import ResourceViewCount
@@ -282,7 +283,7 @@ def build(filters: Filters, threshold: int) -> Report:
     # Quiet words and professional help, by outcome, with minutes to acknowledge.
     help_rows: list[list[int]] = []
     help_minutes: list[tuple[str, Figure]] = []
-    outcomes = ["open", "resolved", "referred", "emergency", "other"]
+    outcomes = ["open", *help_services.OUTCOMES]
     for kind, model in (
         ("quiet_word", QuietWordRequest),
         ("professional_help", ProfessionalHelpRequest),
@@ -297,7 +298,7 @@ def build(filters: Filters, threshold: int) -> Report:
         for outcome, created, acknowledged in _core(
             select(model.outcome, model.created_at, model.acknowledged_at).where(and_(*where))
         ):
-            by_outcome[_outcome_bucket(outcome)] += 1
+            by_outcome[outcome if outcome in help_services.OUTCOMES else "open"] += 1
             if acknowledged is not None:
                 waits.append((acknowledged - created).total_seconds() / 60)
         help_rows.append([by_outcome[o] for o in outcomes])
@@ -388,15 +389,6 @@ def build(filters: Filters, threshold: int) -> Report:
         stories=[s for s in stories if s],
         swemwbs_used=any(s.measure.key == m.SWEMWBS.key for s in summaries),
     )
-
-
-def _outcome_bucket(outcome: str | None) -> str:
-    if outcome is None:
-        return "open"
-    for known in ("resolved", "referred", "emergency"):
-        if known in outcome:
-            return known
-    return "other"
 
 
 def _months(filters: Filters) -> list[str]:
