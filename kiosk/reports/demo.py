@@ -128,7 +128,7 @@ def load_history(seed: int = 12, now: datetime | None = None) -> dict[str, int]:
                  "acknowledged_by": "demo", "acknowledged_at": created + timedelta(
                      seconds=rng.randint(40, 400)),
                  "resolved_by": "demo", "resolved_at": created + timedelta(minutes=30),
-                 "outcome": rng.choice(["resolved", "resolved", "referred"])}
+                 "outcome": rng.choice(["spoke_privately", "referred_clinician"])}
             )  # fmt: skip
         taps = rng.choice([0, 0, 1, 2, 3])
         if taps:

@@ -9,17 +9,18 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from .. import clock
 from ..extensions import db
+from ..help import services as help_services
 from ..help.models import HelpDailyCount, ProfessionalHelpRequest, QuietWordRequest
+from ..introductions.models import Introduction
 from ..resources.models import ResourceViewCount
 from ..sessions.models import GroupSession, SignIn, Visit
 from . import measures as m
@@ -155,6 +156,15 @@ def _sessions_query(filters: Filters):  # type: ignore[no-untyped-def]
     return query
 
 
+def _core(statement: Any) -> Any:
+    """Run a read through the connection: plain rows, without the ORM's per-row work.
+
+    Reports read tens of thousands of aggregated rows; the ORM's result processing cost more
+    than the queries themselves (benchmarks/reports_benchmark.py).
+    """
+    return db.session.connection().execute(statement)
+
+
 def _month(moment: datetime, tz: str) -> str:
     return clock.to_local(moment, tz).strftime("%Y-%m")
 
@@ -176,14 +186,48 @@ def _median(values: list[float], threshold: int) -> Figure:
     return Figure(value, len(values), len(values) < threshold)
 
 
-def introductions_funnel(filters: Filters) -> tuple[list[tuple[str, int]], list[float]]:
-    """Peer introductions by stage, and days from request to introduction.
+FUNNEL_STAGES = ("requested", "proposed", "peer_accepted", "introduced")
 
-    Empty until the peer-introductions area (issue #11, kiosk/introductions) is on main: this
-    is the one function to fill in then.
+
+def introductions_funnel(filters: Filters) -> tuple[list[tuple[str, int]], list[float]]:
+    """Peer introductions requested in the period by furthest stage reached, and the days from
+    request to introduction (kiosk/introductions: one row per request, a timestamp per state).
+
+    Introductions are not tied to a group, so the funnel is the whole center's. Rows already
+    purged survive only as monthly outcome counts and are not in the funnel.
     """
-    del filters
-    return [], []
+    start, end = _bounds(filters)
+    row = _core(
+        select(
+            func.count(),
+            func.count(Introduction.proposed_at),
+            func.count(Introduction.peer_accepted_at),
+            func.count(Introduction.introduced_at),
+        ).where(Introduction.requested_at >= start, Introduction.requested_at < end)
+    ).one()
+    if not row[0]:
+        return [], []
+    days = [
+        (introduced - requested).total_seconds() / 86400
+        for requested, introduced in _core(
+            select(Introduction.requested_at, Introduction.introduced_at).where(
+                Introduction.requested_at >= start,
+                Introduction.requested_at < end,
+                Introduction.introduced_at.is_not(None),
+            )
+        )
+    ]
+    return list(zip(FUNNEL_STAGES, (int(n) for n in row), strict=True)), days
+
+
+def suppress_funnel(counts: list[int], k: int) -> list[Cell]:
+    """Nested stage counts: a small stage is hidden, and so is a stage whose drop from the
+    stage before is small (the difference would reveal a few people)."""
+    cells = [Cell(n, hidden(n, k)) for n in counts]
+    for before, after in pairwise(cells):
+        if hidden(before.value - after.value, k):
+            after.suppressed = True
+    return cells
 
 
 def build(filters: Filters, threshold: int) -> Report:
@@ -194,15 +238,16 @@ def build(filters: Filters, threshold: int) -> Report:
     k = threshold
 
     # Sessions held and attendance by month and first/returning.
-    starts = {row.id: row.starts_at for row in db.session.execute(select(sessions))}
+    starts = {row.id: row.starts_at for row in _core(select(sessions))}
     sessions_held = len(starts)
+    months_of = {session_id: _month(start, filters.tz) for session_id, start in starts.items()}
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for session_id, visit, number in db.session.execute(
+    for session_id, visit, number in _core(
         select(SignIn.session_id, SignIn.visit, func.count())
         .where(SignIn.session_id.in_(session_ids))
         .group_by(SignIn.session_id, SignIn.visit)
     ):
-        counts[_month(starts[session_id], filters.tz)][visit] += number
+        counts[months_of[session_id]][visit] += number
     months = _months(filters)
     attendance = suppress_table(
         months, VISITS, [[counts[mo][v] for v in VISITS] for mo in months], k
@@ -211,7 +256,7 @@ def build(filters: Filters, threshold: int) -> Report:
     # Unduplicated visitors and retention, from sessions attended per visitor code.
     per_code = [
         n
-        for (n,) in db.session.execute(
+        for (n,) in _core(
             select(func.count(func.distinct(SignIn.session_id)))
             .where(SignIn.session_id.in_(session_ids), SignIn.visitor_code_hash.is_not(None))
             .group_by(SignIn.visitor_code_hash)
@@ -232,13 +277,13 @@ def build(filters: Filters, threshold: int) -> Report:
 
     # Introductions (issue #11).
     stages, intro_days = introductions_funnel(filters)
-    stage_cells, _total = suppress_list([n for _s, n in stages], k) if stages else ([], Cell(0))
+    stage_cells = suppress_funnel([n for _s, n in stages], k)
     funnel = [(name, cell) for (name, _n), cell in zip(stages, stage_cells, strict=True)]
 
     # Quiet words and professional help, by outcome, with minutes to acknowledge.
     help_rows: list[list[int]] = []
     help_minutes: list[tuple[str, Figure]] = []
-    outcomes = ["open", "resolved", "referred", "emergency", "other"]
+    outcomes = ["open", *help_services.OUTCOMES]
     for kind, model in (
         ("quiet_word", QuietWordRequest),
         ("professional_help", ProfessionalHelpRequest),
@@ -250,10 +295,10 @@ def build(filters: Filters, threshold: int) -> Report:
             )
         by_outcome: Counter[str] = Counter()
         waits: list[float] = []
-        for outcome, created, acknowledged in db.session.execute(
+        for outcome, created, acknowledged in _core(
             select(model.outcome, model.created_at, model.acknowledged_at).where(and_(*where))
         ):
-            by_outcome[_outcome_bucket(outcome)] += 1
+            by_outcome[outcome if outcome in help_services.OUTCOMES else "open"] += 1
             if acknowledged is not None:
                 waits.append((acknowledged - created).total_seconds() / 60)
         help_rows.append([by_outcome[o] for o in outcomes])
@@ -288,16 +333,7 @@ def build(filters: Filters, threshold: int) -> Report:
                 select(SignIn.visitor_code_hash).where(SignIn.session_id.in_(session_ids))
             )
         )
-    rows = db.session.execute(
-        select(
-            MeasureAnswer.code_hash,
-            MeasureAnswer.answered_on,
-            MeasureAnswer.measure,
-            MeasureAnswer.answers,
-            MeasureAnswer.score,
-        ).where(*where)
-    ).all()
-    summaries, changes, trends = _measures(rows, k, filters.tz)
+    summaries, changes, trends = _measures(where, k)
 
     # The post-session question and approved stories.
     feeling_counts: Counter[str] = Counter()
@@ -307,7 +343,7 @@ def build(filters: Filters, threshold: int) -> Report:
     ]
     if filters.group or filters.facilitator is not None:
         answers_where.append(PostSessionAnswer.group_session_id.in_(session_ids))
-    for feeling, number in db.session.execute(
+    for feeling, number in _core(
         select(PostSessionAnswer.feeling, func.count())
         .where(*answers_where)
         .group_by(PostSessionAnswer.feeling)
@@ -351,17 +387,8 @@ def build(filters: Filters, threshold: int) -> Report:
         feelings=feelings,
         feelings_total=feelings_total,
         stories=[s for s in stories if s],
-        swemwbs_used=any(row.measure == m.SWEMWBS.key for row in rows),
+        swemwbs_used=any(s.measure.key == m.SWEMWBS.key for s in summaries),
     )
-
-
-def _outcome_bucket(outcome: str | None) -> str:
-    if outcome is None:
-        return "open"
-    for known in ("resolved", "referred", "emergency"):
-        if known in outcome:
-            return known
-    return "other"
 
 
 def _months(filters: Filters) -> list[str]:
@@ -373,61 +400,137 @@ def _months(filters: Filters) -> list[str]:
     return months
 
 
-def _measures(  # noqa: PLR0912  (one block per kind of figure)
-    rows: Sequence[Any], k: int, tz: str
+def _measures(
+    where: list[Any], k: int
 ) -> tuple[list[MeasureSummary], list[Change], list[tuple[str, list[Figure]]]]:
-    del tz
-    by_measure: dict[str, list[Any]] = defaultdict(list)
-    for row in rows:
-        by_measure[row.measure].append(row)
+    """Measure figures, aggregated by the database (tens of thousands of answers a year)."""
+    score = MeasureAnswer.score
     summaries: list[MeasureSummary] = []
-    for measure in m.MEASURES.values():
-        answered = by_measure.get(measure.key, [])
-        if not answered:
-            continue
-        scores = [float(r.score) for r in answered if r.score is not None]
-        summary = MeasureSummary(
-            measure, Cell(len(answered), hidden(len(answered), k)), _mean(scores, k)
+    for key, answered, scored, total, lonely, often, given in _core(
+        select(
+            MeasureAnswer.measure,
+            func.count(),
+            func.count(score),
+            func.sum(score),
+            func.sum(case((score >= 6, 1), else_=0)),
+            func.sum(case((MeasureAnswer.answers == "1", 1), else_=0)),
+            func.sum(case((MeasureAnswer.answers != "", 1), else_=0)),
         )
-        if measure.key == m.UCLA3.key:
-            summary.share = _share(sum(1 for s in scores if s >= 6), len(scores), k)
-        if measure.key == m.ONS_LONELINESS.key:
-            values = [m.decode(measure, r.answers)["1"] for r in answered]
-            given = [v for v in values if v is not None]
-            summary.share = _share(sum(1 for v in given if v == 1), len(given), k)
-        if measure.key == m.ONS4.key:
-            decoded = [m.decode(measure, r.answers) for r in answered]
+        .where(*where)
+        .group_by(MeasureAnswer.measure)
+    ):
+        measure = m.MEASURES[key]
+        mean = Figure(float(total) / scored if scored else None, scored, scored < k)
+        summary = MeasureSummary(measure, Cell(answered, hidden(answered, k)), mean)
+        if key == m.UCLA3.key:
+            summary.share = _share(int(lonely or 0), scored, k)
+        if key == m.ONS_LONELINESS.key:
+            summary.share = _share(int(often or 0), int(given or 0), k)
+        if key == m.ONS4.key:
+            decoded = [
+                m.decode(measure, stored)
+                for stored in db.session.scalars(
+                    select(MeasureAnswer.answers).where(*where, MeasureAnswer.measure == key)
+                )
+            ]
             for item in measure.items:
                 item_values = [float(v) for d in decoded if (v := d[item.key]) is not None]
                 summary.item_means.append((item, _mean(item_values, k)))
         summaries.append(summary)
+    summaries.sort(key=lambda s: list(m.MEASURES).index(s.measure.key))
+    return summaries, _changes(where, k, summaries), _trends(where, k)
 
-    changes: list[Change] = []
-    for measure in SCORED:
-        per_code: dict[str, list[tuple[date, Decimal]]] = defaultdict(list)
-        for r in by_measure.get(measure.key, []):
-            if r.code_hash is not None and r.score is not None:
-                per_code[r.code_hash].append((r.answered_on, r.score))
-        differences = []
-        for answers in per_code.values():
-            answers.sort()
-            (first_day, first), (last_day, last) = answers[0], answers[-1]
-            if (last_day - first_day).days >= PAIR_MIN_DAYS:
-                differences.append(float(last - first))
-        if not differences and not by_measure.get(measure.key):
-            continue
-        changes.append(paired_change(measure, differences, k))
 
-    trend_rows: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for row in rows:
-        if row.score is not None and row.measure in {"ucla3", "pearlin7", "pearlin5", "swemwbs"}:
-            key = "pearlin" if row.measure.startswith("pearlin") else row.measure
-            trend_rows[row.answered_on.strftime("%Y-%m")][key].append(float(row.score))
-    trends = [
-        (month, [_mean(trend_rows[month][key], k) for key in TREND_KEYS])
-        for month in sorted(trend_rows)
+def _changes(where: list[Any], k: int, summaries: list[MeasureSummary]) -> list[Change]:
+    """Paired change: each code's first and latest scored answer, at least 28 days apart."""
+    scored_keys = [measure.key for measure in SCORED]
+    paired = [
+        MeasureAnswer.code_hash.is_not(None),
+        MeasureAnswer.score.is_not(None),
+        MeasureAnswer.measure.in_(scored_keys),
     ]
-    return summaries, changes, trends
+    bounds = (
+        select(
+            MeasureAnswer.code_hash.label("code"),
+            MeasureAnswer.measure.label("measure"),
+            func.min(MeasureAnswer.answered_on).label("first"),
+            func.max(MeasureAnswer.answered_on).label("last"),
+        )
+        .where(*where, *paired)
+        .group_by(MeasureAnswer.code_hash, MeasureAnswer.measure)
+        .having(func.count() >= 2)
+        .subquery()
+    )
+    ends: dict[tuple[str, str], dict[date, float]] = defaultdict(dict)
+    for code, key, day, value, first, last in _core(
+        select(
+            MeasureAnswer.code_hash,
+            MeasureAnswer.measure,
+            MeasureAnswer.answered_on,
+            MeasureAnswer.score,
+            bounds.c.first,
+            bounds.c.last,
+        )
+        .join(
+            bounds,
+            and_(
+                MeasureAnswer.code_hash == bounds.c.code,
+                MeasureAnswer.measure == bounds.c.measure,
+                or_(
+                    MeasureAnswer.answered_on == bounds.c.first,
+                    MeasureAnswer.answered_on == bounds.c.last,
+                ),
+            ),
+        )
+        .where(*where, *paired)
+    ):
+        if value is not None and (last - first).days >= PAIR_MIN_DAYS:
+            ends[(code, key)][day] = float(value)
+    differences: dict[str, list[float]] = defaultdict(list)
+    for (_code, key), by_day in ends.items():
+        days = sorted(by_day)
+        differences[key].append(by_day[days[-1]] - by_day[days[0]])
+    present = {s.measure.key for s in summaries}
+    return [
+        paired_change(measure, differences.get(measure.key, []), k)
+        for measure in SCORED
+        if measure.key in present
+    ]
+
+
+def _trends(where: list[Any], k: int) -> list[tuple[str, list[Figure]]]:
+    """Monthly means of the scored measures (daily sums from the database, months here)."""
+    sums: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
+    for day, key, count, total in _core(
+        select(
+            MeasureAnswer.answered_on,
+            MeasureAnswer.measure,
+            func.count(MeasureAnswer.score),
+            func.sum(MeasureAnswer.score),
+        )
+        .where(*where, MeasureAnswer.score.is_not(None))
+        .group_by(MeasureAnswer.answered_on, MeasureAnswer.measure)
+    ):
+        if key not in {"ucla3", "pearlin7", "pearlin5", "swemwbs"}:
+            continue
+        trend_key = "pearlin" if key.startswith("pearlin") else key
+        bucket = sums[f"{day.year}-{day.month:02d}"][trend_key]
+        bucket[0] += float(total or 0)
+        bucket[1] += count
+    return [
+        (
+            month,
+            [
+                Figure(
+                    sums[month][key][0] / sums[month][key][1] if sums[month][key][1] else None,
+                    int(sums[month][key][1]),
+                    sums[month][key][1] < k,
+                )
+                for key in TREND_KEYS
+            ],
+        )
+        for month in sorted(sums)
+    ]
 
 
 TREND_KEYS = ("ucla3", "pearlin", "swemwbs")

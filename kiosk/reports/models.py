@@ -11,11 +11,12 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..clock import utcnow
 from ..extensions import db
+from ..sessions.models import SignIn
 
 
 class MeasureAnswer(db.Model):  # type: ignore[name-defined]
@@ -27,6 +28,8 @@ class MeasureAnswer(db.Model):  # type: ignore[name-defined]
             "measure IN ('ucla3', 'ons_lonely', 'pearlin7', 'pearlin5', 'ons4', 'swemwbs')",
             name="measure_known",
         ),
+        # Paired change groups by code and measure and looks up first and latest answers.
+        Index("ix_measure_answers_pairs", "code_hash", "measure", "answered_on", "score"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,3 +93,10 @@ class PostSessionAnswer(db.Model):  # type: ignore[name-defined]
     reviewed_by: Mapped[str | None] = mapped_column(String(64))
     reviewed_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# Reports group a year of sign-ins by session and visit, and by visitor code: these covering
+# indexes let the database answer from the index alone (benchmarks/reports_benchmark.py). They
+# live here, with the queries that need them, rather than in the sessions area.
+Index("ix_sign_ins_session_visit", SignIn.session_id, SignIn.visit)
+Index("ix_sign_ins_session_code", SignIn.session_id, SignIn.visitor_code_hash)

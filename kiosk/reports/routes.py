@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 
 from ..auth.access import admin_required, staff_required
 from ..signin import services as signin_services
+from ..start.cache import render_expires_at
 from ..start.confirmation import signed_in_screen
 from ..web import page_or_fragment, redirect_page
 from . import export, figures, services
@@ -178,9 +179,16 @@ def after() -> Response | tuple[str, int] | str:
     return render_template("reports/after.html", form=form, groups=groups), 400
 
 
+def _post_session_open() -> bool:
+    # The start page is cached (kiosk/start/cache.py): tell the cache when this tile changes.
+    for moment in services.post_session_window_changes():
+        render_expires_at(moment)
+    return bool(services.post_session_groups())
+
+
 @bp.app_context_processor
 def _checkin_globals() -> dict[str, Any]:
-    return {"post_session_open": lambda: bool(services.post_session_groups())}
+    return {"post_session_open": _post_session_open}
 
 
 # ---- staff: reports ------------------------------------------------------------------------

@@ -286,6 +286,21 @@ def post_session_groups(now: datetime | None = None) -> list[GroupSession]:
     )
 
 
+def post_session_window_changes(now: datetime | None = None) -> list[datetime]:
+    """When the tile's answer changes next: a listed session's window closing, or the next
+    session starting (the cached start page must be rendered afresh at those moments)."""
+    moment = now or clock.utcnow()
+    moments = [g.ends_at + POST_SESSION_WINDOW for g in post_session_groups(moment)]
+    upcoming = db.session.scalar(
+        select(func.min(GroupSession.starts_at)).where(
+            GroupSession.cancelled.is_(False), GroupSession.starts_at > moment
+        )
+    )
+    if upcoming is not None:
+        moments.append(upcoming)
+    return moments
+
+
 def record_post_session(  # noqa: PLR0917
     session_id: str,
     feeling: str,

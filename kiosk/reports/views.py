@@ -17,6 +17,16 @@ from .figures import TREND_KEYS, Filters, Report
 MAX_DAYS = 3 * 366
 
 
+def STAGE_NAMES() -> dict[str, str]:  # noqa: N802  (a table, read like a constant)
+    """The introduction stages in the person's language (same words as the data table)."""
+    return {
+        "requested": _("Asked to meet a peer"),
+        "proposed": _("Peer proposed"),
+        "peer_accepted": _("Peer said yes"),
+        "introduced": _("Introduced"),
+    }
+
+
 def _date(raw: str | None) -> date | None:
     try:
         return date.fromisoformat((raw or "").strip()) if raw else None
@@ -87,7 +97,7 @@ def chart_set(report: Report) -> dict[str, Markup]:
         ),
         "funnel": charts.bars(
             _("Peer introductions"),
-            [stage for stage, _cell in report.funnel],
+            [STAGE_NAMES().get(stage, stage) for stage, _cell in report.funnel],
             [(_("Introductions"), [cell.shown() for _stage, cell in report.funnel])],
             horizontal=True,
         ),

@@ -233,3 +233,38 @@ def test_csv_rows_are_the_page_figures(app: Flask, fixture_data: dict[str, str])
     assert rows[("visitors", "unduplicated (distinct codes)", "")] == "6"
     assert rows[("visitors", "sign-ins without a code", "")] == "suppressed"
     assert rows[("attendance", "total", "total")] == "15"
+
+
+def test_introductions_funnel_and_median_days(app: Flask) -> None:
+    from datetime import timedelta
+
+    from kiosk.introductions.models import Introduction
+
+    base = datetime(2026, 2, 1, 15)
+    # 12 requests: 9 got a proposal, 8 a peer's yes, 6 an introduction after 2,4,4,6,8,10 days.
+    introduced_after = [2, 4, 4, 6, 8, 10]
+    with app.app_context(), write_transaction() as session:
+        for n in range(12):
+            session.add(
+                Introduction(
+                    state="ended",
+                    requested_at=base,
+                    proposed_at=base + timedelta(days=1) if n < 9 else None,
+                    peer_accepted_at=base + timedelta(days=1) if n < 8 else None,
+                    introduced_at=base + timedelta(days=introduced_after[n]) if n < 6 else None,
+                    ended_at=base + timedelta(days=20),
+                )
+            )
+    with app.app_context():
+        raw = figures.build(PERIOD, threshold=1)
+        screen = figures.build(PERIOD, threshold=5)
+    assert [(stage, cell.value) for stage, cell in raw.funnel] == [
+        ("requested", 12),
+        ("proposed", 9),
+        ("peer_accepted", 8),
+        ("introduced", 6),
+    ]
+    assert raw.funnel_median_days.value == 5.0
+    # On screen: each drop (3, 1, 2) would reveal a few people, so the later stages are hidden.
+    assert [cell.suppressed for _stage, cell in screen.funnel] == [False, True, True, True]
+    assert screen.funnel_median_days.suppressed is False  # six people
