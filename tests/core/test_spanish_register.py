@@ -26,6 +26,7 @@ TU_FORMS = (
 TU_IMPERATIVES_ANYWHERE = (
     "guárdalo escríbelo imprímelo llévatelo avísale quédate sáltate hazlo dinos cuéntanos"
     " atiéndelas ciérralas cámbialo explícale siéntate ponte cuídate tómate déjanos"
+    " regístrate acórtalo anótalo márcala elígelo tócala"
 )
 # Bare tú imperatives, checked at the start of a sentence only.
 TU_IMPERATIVES_START = (
