@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
 from flask import Flask
 
@@ -25,6 +26,22 @@ def prepare(app: Flask) -> str | None:
         return f"/staff/setup/{token}"
 
 
+def server_options(settings: Any) -> dict[str, Any]:
+    """waitress settings for a LAN kiosk (the tests serve with the same ones)."""
+    # ident="" drops the "Server: waitress" banner; waitress writes no access log, so no client
+    # addresses end up on disk. connection_limit and channel_timeout: see kiosk.config.Settings
+    # (idle or half-open sockets must not lock every tablet out, issue 9 point 4).
+    return {
+        "threads": settings.threads,
+        "ident": "",
+        "max_request_body_size": settings.max_upload_bytes,
+        "expose_tracebacks": False,
+        "clear_untrusted_proxy_headers": True,
+        "connection_limit": settings.connection_limit,
+        "channel_timeout": settings.channel_timeout,
+    }
+
+
 def main() -> int:
     """Run the app in production mode on the configured host and port."""
     from waitress import serve
@@ -39,11 +56,20 @@ def main() -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         settings = Settings.from_env()
+        app = create_app(settings)
     except ConfigError as exc:
+        # One clear line (what, where, how to fix), never a traceback.
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
-    app = create_app(settings)
+    # Operations (issue 15): the data-dir lock tells `restore` a server is running; the
+    # scheduled purge and backup start once the schema is up to date.
+    from kiosk.ops.scheduler import hold_lock_or_explain, start_scheduled_jobs
+
+    data_dir_lock = hold_lock_or_explain(settings)
+    if data_dir_lock is None:
+        return 3
     setup_path = prepare(app)
+    start_scheduled_jobs(app)
     wildcard = {"0.0.0.0", "::", ""}  # noqa: S104  (recognizing it, not binding)
     host_for_link = "localhost" if settings.host in wildcard else settings.host
     base = f"http://{host_for_link}:{settings.port}"
@@ -53,18 +79,7 @@ def main() -> int:
             flush=True,
         )
     print(f"Porchlight is running at {base}/ (stop with Ctrl+C)", flush=True)
-    # ident="" drops the "Server: waitress" banner; waitress writes no access log, so no client
-    # addresses end up on disk.
-    serve(
-        app,
-        host=settings.host,
-        port=settings.port,
-        threads=settings.threads,
-        ident="",
-        max_request_body_size=settings.max_upload_bytes,
-        expose_tracebacks=False,
-        clear_untrusted_proxy_headers=True,
-    )
+    serve(app, host=settings.host, port=settings.port, **server_options(settings))
     return 0
 
 

@@ -16,10 +16,13 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     """Build the app from settings (default: the environment)."""
     settings = config if isinstance(config, Settings) else Settings.from_env()
+    # Bad settings stop start-up with one clear line (ConfigError), never a traceback later.
+    settings.check()
     overrides = config if isinstance(config, dict) else {}
     app = Flask(
         __name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static")
     )
+    init_inputs(app)
     init_config(app, settings, overrides)
 
     from . import models  # noqa: F401  (registers every table on the metadata)
@@ -54,12 +57,15 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
 
 def init_config(app: Flask, settings: Settings, overrides: dict[str, Any]) -> None:
     """Translate the typed settings into Flask's config."""
+    database_url = settings.resolved_database_url()
     app.config.update(
         KIOSK=settings,
         VERSION=__version__,
         SECRET_KEY=settings.load_secret_key(),
-        SQLALCHEMY_DATABASE_URI=settings.resolved_database_url(),
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SQLALCHEMY_DATABASE_URI=database_url,
+        # A pre-ping guards against a server that dropped the connection; an SQLite file cannot,
+        # so there it would only be one wasted round trip per request.
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": not database_url.startswith("sqlite")},
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -73,7 +79,18 @@ def init_config(app: Flask, settings: Settings, overrides: dict[str, Any]) -> No
         BABEL_TRANSLATION_DIRECTORIES=";".join(str(p) for p in translation_dirs()),
         TESTING=settings.testing,
     )
+    if settings.testing:
+        # Cheap password hashing for the test suite only (kiosk/auth/services.py).
+        app.config["PASSWORD_HASH_METHOD"] = "scrypt:1024:1:1"  # noqa: S105  (a cost, not a secret)
     app.config.update(overrides)
+
+
+def init_inputs(app: Flask) -> None:
+    """Every form value, query value and header is cleaned of control characters (issue 9)."""
+    from .inputs import CleanHeaders, CleanRequest
+
+    app.request_class = CleanRequest
+    app.wsgi_app = CleanHeaders(app.wsgi_app)  # type: ignore[method-assign]
 
 
 def translation_dirs() -> list[Path]:
@@ -86,7 +103,7 @@ def init_auth(app: Flask) -> None:
     """Staff accounts: login manager and CLI."""
     from .auth.access import init_access
     from .auth.cli import init_cli
-    from .ops.backup import init_cli as init_ops_cli
+    from .ops.cli import init_cli as init_ops_cli
     from .ops.retention import init_cli as init_retention_cli
 
     init_access(app)
@@ -103,6 +120,9 @@ def init_blueprints(app: Flask) -> None:
     from .health.routes import bp as health_bp
     from .help.routes import bp as help_bp
     from .help.routes import staff_bp as help_staff_bp
+    from .ops.routes import bp as ops_bp
+    from .reports.routes import bp as checkin_bp
+    from .reports.routes import staff_bp as reports_staff_bp
     from .resources.routes import bp as resources_bp
     from .resources.routes import staff_bp as resources_staff_bp
     from .sessions.routes import bp as sessions_bp
@@ -120,13 +140,24 @@ def init_blueprints(app: Flask) -> None:
         sessions_bp,
         resources_bp,
         resources_staff_bp,
+        ops_bp,
+        checkin_bp,
+        reports_staff_bp,
     ):
         app.register_blueprint(blueprint)
     init_signin(app)
 
+    from .introductions.routes import init_app as init_introductions
+
+    init_introductions(app)
+
     from .resources.cli import init_cli as init_resources_cli
 
     init_resources_cli(app)
+
+    from .reports.cli import init_cli as init_reports_cli
+
+    init_reports_cli(app)
 
 
 def init_templates(app: Flask) -> None:

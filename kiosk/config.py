@@ -7,6 +7,9 @@ import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105  (a file name, not a secret)
 
@@ -38,6 +41,14 @@ class Settings:
     data_dir: Path = Path("instance")
     database_url: str = ""
     threads: int = 8
+    # waitress: most open connections, and seconds before an idle one is closed (issue 9: the
+    # defaults, 100 and 120 s, let 99 half-open sockets lock every tablet out). A center has a
+    # few tablets and laptops on its LAN; 1000 connections cost little, and 30 s of silence is
+    # far longer than any kiosk request takes.
+    connection_limit: int = 1000
+    channel_timeout: int = 30
+    # How long a SQLite writer waits for another's lock before the request answers 503.
+    busy_timeout_ms: int = 10000
     # Center details shown on printed sheets and used for "open now".
     center_name: str = "Porchlight"
     timezone: str = "America/New_York"
@@ -52,6 +63,10 @@ class Settings:
     # Largest request body accepted, in bytes (file imports get their own, larger limit).
     max_request_bytes: int = 1_000_000
     max_upload_bytes: int = 20_000_000
+    # Backups: the folder (default DATA_DIR/backups; e.g. a mounted USB drive) and whether the
+    # server process runs its own scheduled jobs (purge, backup). Only wsgi.py starts them.
+    backup_dir: Path | None = None
+    scheduler: bool = True
     testing: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -65,12 +80,51 @@ class Settings:
             data_dir=data_dir,
             database_url=os.environ.get("KIOSK_DATABASE_URL") or "",
             threads=_int("KIOSK_THREADS", 8, 1),
+            connection_limit=_int("KIOSK_CONNECTION_LIMIT", 1000, 10),
+            channel_timeout=_int("KIOSK_CHANNEL_TIMEOUT", 30, 5),
+            busy_timeout_ms=_int("KIOSK_BUSY_TIMEOUT_MS", 10000, 100),
             center_name=os.environ.get("KIOSK_CENTER_NAME") or "Porchlight",
             timezone=os.environ.get("KIOSK_TIMEZONE") or "America/New_York",
             country=(os.environ.get("KIOSK_COUNTRY") or "US").upper(),
             default_locale=os.environ.get("KIOSK_LOCALE") or "en",
             idle_reset_seconds=_int("KIOSK_IDLE_RESET_SECONDS", 90, 20),
+            backup_dir=Path(os.environ["KIOSK_BACKUP_DIR"])
+            if os.environ.get("KIOSK_BACKUP_DIR")
+            else None,
+            scheduler=(os.environ.get("KIOSK_SCHEDULER") or "on").lower() not in {"off", "0", "no"},
         )
+
+    def check(self) -> None:
+        """Refuse settings the app cannot run with, in one line that says how to fix it."""
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(
+                f"KIOSK_TIMEZONE={self.timezone!r} is not a time zone name; "
+                "use one like America/New_York"
+            ) from exc
+        if self.country not in Locale("en").territories or not self.country.isalpha():
+            raise ConfigError(
+                f"KIOSK_COUNTRY={self.country!r} is not a two-letter country code; use one like US"
+            )
+        if self.default_locale not in ("en", "es"):
+            raise ConfigError(f"KIOSK_LOCALE={self.default_locale!r} is not offered; use en or es")
+        self.check_data_dir()
+
+    def check_data_dir(self) -> None:
+        """The data directory must exist (or be creatable) and take a write."""
+        where = self.data_dir.resolve()
+        probe = where / ".write-check"
+        try:
+            where.mkdir(parents=True, exist_ok=True)
+            probe.write_bytes(b"ok")
+            probe.unlink()
+        except OSError as exc:
+            raise ConfigError(
+                f"KIOSK_DATA_DIR={str(where)!r} cannot be written ({exc.strerror}); "
+                "give the user running Porchlight write access to it, or point KIOSK_DATA_DIR "
+                "at a folder it can write"
+            ) from exc
 
     def with_overrides(self, **changes: Any) -> Settings:
         """Return a copy with some fields changed (tests use this)."""
@@ -81,6 +135,10 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'porchlight.db').resolve()}"
+
+    def backups_folder(self) -> Path:
+        """Where backups go: KIOSK_BACKUP_DIR, or ``backups`` in the data dir."""
+        return self.backup_dir if self.backup_dir is not None else self.data_dir / "backups"
 
     def load_secret_key(self) -> str:
         """Read the secret key file, creating it (mode 0600) on first start."""

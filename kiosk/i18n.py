@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError, dates
-from flask import Flask, current_app, session
-from flask_babel import get_locale
+from babel.support import Translations
+from flask import Flask, current_app, request, session
+from flask_babel import format_date, get_locale, refresh
+from markupsafe import Markup
+from wtforms.i18n import messages_path
 
 from .extensions import babel
 
@@ -24,6 +28,19 @@ def select_locale() -> str:
     return str(current_app.config["KIOSK"].default_locale)
 
 
+def switch_language(code: str) -> bool:
+    """Show this browser's pages in ``code`` from now on (this request included).
+
+    Only the language goes into the session cookie; a flow that switches mid-way carries its
+    answers in its own form fields, never here.
+    """
+    if code not in LANGUAGES:
+        return False
+    session[LOCALE_KEY] = code
+    refresh()  # this very response is rendered in the new language
+    return True
+
+
 def select_timezone() -> str:
     """Dates are shown in the center's own time zone."""
     return str(current_app.config["KIOSK"].timezone)
@@ -37,7 +54,34 @@ def init_i18n(app: Flask) -> None:
     def _languages() -> dict[str, object]:
         return {"languages": LANGUAGES}
 
+    wtforms_catalogs: dict[str, Any] = {}
+
+    @app.before_request
+    def _wtforms_translations() -> None:
+        # Flask-WTF looks for a request.wtforms_translations and, when there is none, re-reads
+        # and re-parses WTForms' catalog file on every request that builds a form. One parsed
+        # catalog per language, loaded on first use, is all it needs.
+        locale = str(get_locale() or "en")
+        catalog = wtforms_catalogs.get(locale)
+        if catalog is None:
+            catalog = Translations.load(messages_path(), [locale], domain="wtforms")
+            wtforms_catalogs[locale] = catalog
+        request.wtforms_translations = catalog  # type: ignore[attr-defined]
+
+    app.add_template_filter(month_year)
+    app.add_template_filter(auto_dir)
     init_formats(app)
+
+
+def auto_dir(value: object) -> Markup:
+    """Text someone typed, in its own ``dir="auto"`` span: a name or note in Arabic or Hebrew
+    runs right to left, whatever the page's language (escaped like any other value)."""
+    return Markup('<span dir="auto">%s</span>') % value
+
+
+def month_year(moment: date | datetime) -> str:
+    """ "November 2026" / "noviembre 2026": when staff last checked something, no finer."""
+    return str(format_date(moment, "LLLL yyyy"))
 
 
 # ---- dates and times in the center's locale ----------------------------------------------

@@ -2,6 +2,8 @@
 
 from .auth.models import LoginFailure, SetupToken, StaffSession, User
 from .center.models import CenterSetting
+from .checks import attach
+from .extensions import db
 from .help.models import (
     CrisisLine,
     CrisisLineSeed,
@@ -9,6 +11,14 @@ from .help.models import (
     ProfessionalHelpRequest,
     QuietWordRequest,
 )
+from .introductions.models import (
+    Introduction,
+    IntroductionMonthlyCount,
+    IntroductionTransition,
+    PeerSupporter,
+)
+from .ops.models import OperationRun
+from .reports.models import MeasureAnswer, PostSessionAnswer
 from .resources.models import (
     Organization,
     ResourceCategory,
@@ -20,17 +30,26 @@ from .resources.models import (
 )
 from .sessions.models import GroupSession, SessionNote, SignIn
 from .signin.models import CodeAttempt, KioskDevice, VisitorCode
+from .versions import DataVersion
 
 __all__ = [
     "CenterSetting",
     "CodeAttempt",
     "CrisisLine",
     "CrisisLineSeed",
+    "DataVersion",
     "GroupSession",
     "HelpDailyCount",
+    "Introduction",
+    "IntroductionMonthlyCount",
+    "IntroductionTransition",
     "KioskDevice",
     "LoginFailure",
+    "MeasureAnswer",
+    "OperationRun",
     "Organization",
+    "PeerSupporter",
+    "PostSessionAnswer",
     "ProfessionalHelpRequest",
     "QuietWordRequest",
     "ResourceCategory",
@@ -46,3 +65,7 @@ __all__ = [
     "User",
     "VisitorCode",
 ]
+
+
+# After every model: the CHECK constraints name columns of all areas.
+attach(db.metadata)

@@ -34,6 +34,22 @@ def page_or_fragment(page: str, fragment: str, status: int = 200, **context: Any
     return response
 
 
+def unchanged_poll(version: str, arg: str = "v") -> Response | None:
+    """A 204 for a poll that already shows ``version``; None when it must get the new content.
+
+    Any polling fragment can use this: put the version in its own ``hx-get`` URL
+    (``url_for(..., v=version)``), and start its view with
+    ``if (unchanged := unchanged_poll(version)) is not None: return unchanged``. htmx swaps
+    nothing on a 204, so an unchanged poll costs one small query and no rendering; when the
+    content changed, the new fragment carries the new version in its URL.
+    """
+    if not wants_fragment() or request.args.get(arg) != version:
+        return None
+    response = make_response("", 204)
+    response.vary.add("HX-Request")
+    return response
+
+
 def polling(view: F) -> F:
     """Mark a view as a background poll: it does not count as staff activity."""
     view.kiosk_polling = True  # type: ignore[attr-defined]

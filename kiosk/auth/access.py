@@ -52,13 +52,41 @@ def init_access(app: Flask) -> None:
     login.session_protection = "basic"
 
 
-def staff_required(view: F) -> F:
-    """Any logged-in, active staff member (facilitator or admin)."""
+def signed_in_required(view: F) -> F:
+    """Any logged-in, active account, a peer supporter's included (staff home only)."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not current_user.is_authenticated:
             return _unauthorized()
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def staff_required(view: F) -> F:
+    """Any logged-in, active staff member (facilitator or admin); a peer supporter gets 403."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return _unauthorized()
+        if current_user.role == Role.PEER:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def peer_required(view: F) -> F:
+    """Peer supporters only: their own proposals and introductions; everyone else gets 403."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return _unauthorized()
+        if current_user.role != Role.PEER:
+            abort(403)
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from ..introductions.labels import PEER_ROLE_LABEL
 from . import services
 from .models import Role
 
@@ -38,7 +39,11 @@ def username_rules(_form: Any, field: Any) -> None:
 
 def role_choices() -> list[tuple[str, str]]:
     """Roles as (value, label) pairs in the user's language."""
-    return [(Role.FACILITATOR.value, str(_l("Facilitator"))), (Role.ADMIN.value, str(_l("Admin")))]
+    return [
+        (Role.FACILITATOR.value, str(_l("Facilitator"))),
+        (Role.ADMIN.value, str(_l("Admin"))),
+        (Role.PEER.value, str(PEER_ROLE_LABEL)),
+    ]
 
 
 class LoginForm(FlaskForm):

@@ -13,10 +13,12 @@ from ..extensions import db
 
 
 class Role(enum.StrEnum):
-    """What a staff member may do: admins everything, facilitators run groups."""
+    """What a staff member may do: admins everything, facilitators run groups, and a peer
+    supporter sees only their own proposals and introductions (kiosk/introductions)."""
 
     ADMIN = "admin"
     FACILITATOR = "facilitator"
+    PEER = "peer"
 
 
 class User(db.Model):  # type: ignore[name-defined]
@@ -55,6 +57,10 @@ class User(db.Model):  # type: ignore[name-defined]
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def is_peer(self) -> bool:
+        return self.role == Role.PEER
 
 
 class StaffSession(db.Model):  # type: ignore[name-defined]

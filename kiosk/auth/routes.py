@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from ..inputs import safe_target
 from . import services
-from .access import SESSION_TOKEN_KEY, staff_required
+from .access import SESSION_TOKEN_KEY, signed_in_required
 from .forms import ButtonForm, LoginForm, SetupForm
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
@@ -16,9 +17,7 @@ bp = Blueprint("auth", __name__, url_prefix="/staff")
 
 def _safe_next(target: str | None) -> str:
     # Only same-site paths: an absolute or scheme-relative URL here would be an open redirect.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("auth.home")
+    return safe_target(target, url_for("auth.home"))
 
 
 def _log_in(user: services.User) -> None:
@@ -88,7 +87,9 @@ def setup(token: str) -> Response | str | tuple[str, int]:
 
 @bp.route("")
 @bp.route("/")
-@staff_required
-def home() -> str:
-    """The staff start page: links to each area."""
+@signed_in_required
+def home() -> Response | str:
+    """The staff start page: links to each area (a peer supporter goes to their own page)."""
+    if current_user.is_peer:
+        return redirect(url_for("peer.home"))
     return render_template("auth/home.html", logout_form=ButtonForm(), user=current_user)

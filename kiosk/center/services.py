@@ -10,9 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import current_app
 from flask_babel import LazyString
 from sqlalchemy import select
 
+from .. import versions
 from ..db import write_transaction
 from ..extensions import db
 from .models import CenterSetting
@@ -71,21 +73,45 @@ def register(setting: Setting) -> Setting:
     return setting
 
 
+_CACHE_KEY = "porchlight_center_settings"
+
+
+def _stored() -> dict[str, str]:
+    """Every stored setting as text, cached per app until the settings' data version moves.
+
+    The version is bumped in the same transaction as any write to the table (kiosk/versions.py),
+    so a save from this process, another process or the ``flask`` CLI is seen on the next
+    request, at the cost of one tiny query instead of a settings read per lookup.
+    """
+    version = versions.current()["center_settings"]
+    cached = current_app.extensions.get(_CACHE_KEY)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    stored = {row.key: row.value for row in db.session.scalars(select(CenterSetting))}
+    current_app.extensions[_CACHE_KEY] = (version, stored)
+    return stored
+
+
 def get(key: str) -> Any:
     """The setting's stored value, or its default."""
     setting = REGISTRY[key]
-    stored = db.session.get(CenterSetting, key)
+    stored = _stored().get(key)
     if stored is None:
         return setting.default
     try:
-        return setting.parse(stored.value)
+        return setting.parse(stored)
     except InvalidSetting:
         return setting.default
 
 
+def version() -> int:
+    """The settings' data version (changes with every save, wherever it was made)."""
+    return versions.current()["center_settings"]
+
+
 def all_values() -> dict[str, Any]:
     """Every registered setting's current value."""
-    stored = {row.key: row.value for row in db.session.scalars(select(CenterSetting))}
+    stored = _stored()
     values = {}
     for key, setting in REGISTRY.items():
         try:

@@ -154,7 +154,14 @@ class CrisisLineForm(FlaskForm):
     )
     hours = StringField(_l("Hours"), validators=[Optional(), Length(max=120)])
     languages = StringField(_l("Languages"), validators=[Optional(), Length(max=200)])
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=1000)])
+    public_note = TextAreaField(
+        _l("Note for attendees (shown on Get help now)"),
+        validators=[Optional(), Length(max=1000)],
+    )
+    staff_notes = TextAreaField(
+        _l("Notes for staff (never shown to attendees)"),
+        validators=[Optional(), Length(max=1000)],
+    )
     is_emergency = BooleanField(_l("This is the emergency number"))
     sort_order = IntegerField(
         _l("Order on the list"), default=100, validators=[Optional(), NumberRange(min=0, max=1000)]
@@ -175,7 +182,8 @@ class CrisisLineForm(FlaskForm):
             "text_keyword": (self.text_keyword.data or "").strip() or None,
             "hours": (self.hours.data or "").strip(),
             "languages": (self.languages.data or "").strip(),
-            "notes": (self.notes.data or "").strip(),
+            "public_note": (self.public_note.data or "").strip(),
+            "staff_notes": (self.staff_notes.data or "").strip(),
             "is_emergency": bool(self.is_emergency.data),
             "sort_order": self.sort_order.data if self.sort_order.data is not None else 100,
         }

@@ -30,7 +30,10 @@ class CrisisLine(db.Model):  # type: ignore[name-defined]
     text_keyword: Mapped[str | None] = mapped_column(String(32))
     hours: Mapped[str] = mapped_column(String(120), default="")
     languages: Mapped[str] = mapped_column(String(200), default="")
-    notes: Mapped[str] = mapped_column(Text, default="")
+    # Two kinds of note, kept apart so staff-only words never reach an attendee's screen:
+    # public_note is shown on Get help now; staff_notes only on the staff pages.
+    public_note: Mapped[str] = mapped_column(Text, default="")
+    staff_notes: Mapped[str] = mapped_column(Text, default="")
     is_emergency: Mapped[bool] = mapped_column(default=False)
     sort_order: Mapped[int] = mapped_column(default=100)
     # None means "verify locally": seeded numbers are shown with that flag until checked.

@@ -11,14 +11,16 @@ from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from .. import qr
 from ..auth.access import admin_required, staff_required
 from ..auth.forms import ButtonForm
 from ..center.services import get as get_setting
 from ..clock import utcnow
+from ..i18n import switch_language
 from ..sessions.services import open_sessions
 from ..signin.services import BadFormToken, issue_form_token, read_form_token
 from ..start.confirmation import signed_in_screen
-from ..web import page_or_fragment, polling, wants_fragment
+from ..web import page_or_fragment, polling, unchanged_poll
 from . import services
 from .forms import (
     CrisisLineForm,
@@ -61,8 +63,19 @@ def now() -> str:
     services.count_help_now()
     cards = [{"line": line, "uri": services.dial_uri(line)} for line in lines]
     for card in cards:
-        card["qr"] = services.qr_svg(card["uri"]) if card["uri"] else None
+        # The caption says what the code does; the picture itself is hidden from screen readers.
+        card["qr"] = qr.inline_svg(card["uri"]) if card["uri"] else None
+        card["caption"] = _qr_caption(card["line"])
     return render_template("help/now.html", cards=cards, how=how_labels())
+
+
+def _qr_caption(line: Any) -> str:
+    """What scanning a line's code does, in words ("Scan to call 988")."""
+    if line.how == "text":
+        return _("Scan to text %(number)s", number=line.number)
+    if line.how == "chat":
+        return _("Scan to open the chat")
+    return _("Scan to call %(number)s", number=line.number)
 
 
 @bp.route("/quiet-word", methods=["GET", "POST"])
@@ -72,30 +85,41 @@ def quiet_word() -> Response:
         (group.id, f"{group.title} · {group.room}" if group.room else group.title)
         for group in open_sessions()
     ]
-    form = QuietWordForm(groups=groups)
+    formdata = None
+    if request.method == "POST" and request.form.get("group") not in {gid for gid, _ in groups}:
+        # The chosen group closed while the screen was open (or none was chosen): the request
+        # goes without a group rather than failing; staff still get it (issue 9, point 1).
+        formdata = request.form.copy()
+        formdata.pop("group", None)
+    form = (
+        QuietWordForm(groups=groups, formdata=formdata)
+        if formdata
+        else QuietWordForm(groups=groups)
+    )
     secret = current_app.config["SECRET_KEY"]
     if form.validate_on_submit():
         try:
             nonce = read_form_token(secret, form.token.data or "", QUIET_WORD_SCOPE)
-            services.send_quiet_word(
-                form.when.data or "now",
-                form.find_me.data or "",
-                form.group.data or None,
-                form_token=nonce,
-            )
+            _send_quiet_word(form, nonce)
         except BadFormToken:
             # Forged, or older than a few hours (the idle reset makes that rare): ask again.
             form.token.errors = [_("Sorry, that took a while. Please press Send again.")]
             form.token.data = issue_form_token(secret, QUIET_WORD_SCOPE)
-        except services.InvalidChoice:
-            # The group closed while the screen was open: ask again rather than guess.
-            form.group.errors = [_("That group is no longer open. Choose another, or none.")]
         else:
             return signed_in_screen()
     elif request.method == "GET" or not form.token.data:
         form.token.data = issue_form_token(secret, QUIET_WORD_SCOPE)
     status = 400 if request.method == "POST" else 200
     return page_or_fragment("help/quiet_word.html", "help/_quiet_word.html", status, form=form)
+
+
+def _send_quiet_word(form: QuietWordForm, nonce: str) -> None:
+    when, find_me = form.when.data or "now", form.find_me.data or ""
+    try:
+        services.send_quiet_word(when, find_me, form.group.data or None, form_token=nonce)
+    except services.InvalidChoice:
+        # The group was deleted a moment ago: never drop the request, send it without one.
+        services.send_quiet_word(when, find_me, None, form_token=nonce)
 
 
 @bp.route("/plan")
@@ -113,8 +137,14 @@ def plan_step() -> Response:
     """
     form = PlanForm()
     valid = form.validate_on_submit()
+    go = request.form.get("go", "next")
+    if go == "language":
+        # The header's language switch mid-plan (static/js/language.js re-sends this form):
+        # the same step again, in the other language, with everything typed still in the form.
+        switch_language(request.form.get("lang", ""))
+        go = "stay"
     if valid:
-        step, view = navigate(form.step.data, request.form.get("go", "next"))
+        step, view = navigate(form.step.data, go)
     else:
         # Show the first step whose text was refused, with its message.
         step = next((number for number, item in enumerate(STEPS, 1) if form[item.key].errors), 1)
@@ -130,9 +160,7 @@ def plan_step() -> Response:
         for item in STEPS:
             content = (form[item.key].data or "").strip()
             if content:
-                qr_codes.append(
-                    (item, services.qr_svg(f"{item.title}\n{content}", str(item.title)))
-                )
+                qr_codes.append((item, qr.inline_svg(f"{item.title}\n{content}")))
     return page_or_fragment(
         "help/plan_step.html",
         "help/_plan_step.html",
@@ -171,11 +199,9 @@ def _alert_context() -> dict[str, Any]:
 def alerts() -> Response:
     """The alert region every staff page polls (a poll is not activity: see web.polling)."""
     context = _alert_context()
-    if wants_fragment() and request.args.get("v") == context["digest"]:
-        # Nothing changed: swap nothing, so screen readers are not told the same thing again.
-        response = Response(status=204)
-        response.vary.add("HX-Request")
-        return response
+    # Nothing changed: swap nothing, so screen readers are not told the same thing again.
+    if (unchanged := unchanged_poll(context["digest"])) is not None:
+        return unchanged
     return page_or_fragment("help/alerts.html", "help/_alerts.html", ctx=context)
 
 

@@ -2,6 +2,7 @@
 
 Numbers change (Samaritans retired its text line in 2020; NHS 111's menu changed in 2023), so
 nothing here is shown as verified until a staff member checks it and presses "Verified".
+``public_note`` is shown to attendees; ``staff_notes`` ("check it") only on staff pages.
 """
 
 from __future__ import annotations
@@ -31,14 +32,14 @@ SEEDS: dict[str, list[dict[str, Any]]] = {
             "911",
             is_emergency=True,
             hours="24/7",
-            notes="For immediate danger.",
+            public_note="For immediate danger.",
         ),
         _line(
             "988 Suicide & Crisis Lifeline",
             "988",
             hours="24/7",
             languages="English, Spanish (press 2), interpreters",
-            notes="TTY or relay users can dial 711 then 988. Veterans press 1.",
+            public_note="TTY or relay users can dial 711 then 988. Veterans press 1.",
         ),
         _line(
             "988 Suicide & Crisis Lifeline (text)",
@@ -55,7 +56,7 @@ SEEDS: dict[str, list[dict[str, Any]]] = {
             "text",
             text_keyword="HOME",
             hours="24/7",
-            notes="The keyword varies by campaign; check it.",
+            staff_notes="The keyword varies by campaign; check it.",
         ),
     ],
     "GB": [
@@ -64,28 +65,33 @@ SEEDS: dict[str, list[dict[str, Any]]] = {
             "999",
             is_emergency=True,
             hours="24/7",
-            notes="Or go to A&E if a life is at risk.",
+            public_note="Or go to A&E if a life is at risk.",
         ),
         _line(
             "Samaritans",
             "116 123",
             hours="24/7",
-            notes="Free from landlines and mobiles; does not show on phone bills. "
-            "Samaritans has no text line.",
+            public_note="Free from landlines and mobiles; does not show on phone bills.",
+            staff_notes="Samaritans has no text line.",
         ),
         _line("Shout", "85258", "text", text_keyword="SHOUT", hours="24/7"),
         _line(
             "NHS 111, mental health option",
             "111",
             hours="24/7",
-            notes="England. The menu option number has changed before; check it.",
+            public_note="England.",
+            staff_notes="The menu option number has changed before; check it.",
         ),
     ],
     "IE": [
         _line(
-            "Emergency services", "112", is_emergency=True, hours="24/7", notes="999 also works."
+            "Emergency services",
+            "112",
+            is_emergency=True,
+            hours="24/7",
+            public_note="999 also works.",
         ),
-        _line("Samaritans", "116 123", hours="24/7", notes="Free to call."),
+        _line("Samaritans", "116 123", hours="24/7", public_note="Free to call."),
     ],
     "CA": [
         _line("Emergency services", "911", is_emergency=True, hours="24/7"),
@@ -98,7 +104,9 @@ SEEDS: dict[str, list[dict[str, Any]]] = {
     ],
     "NZ": [
         _line("Emergency services", "111", is_emergency=True, hours="24/7"),
-        _line("Need to talk? 1737", "1737", hours="24/7", notes="Free to call."),
-        _line("Need to talk? 1737 (text)", "1737", "text", hours="24/7", notes="Free to text."),
+        _line("Need to talk? 1737", "1737", hours="24/7", public_note="Free to call."),
+        _line(
+            "Need to talk? 1737 (text)", "1737", "text", hours="24/7", public_note="Free to text."
+        ),
     ],
 }

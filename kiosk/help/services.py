@@ -12,19 +12,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import phonenumbers
-import segno
 from flask import has_request_context
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
 from phonenumbers import shortnumberinfo
 from sqlalchemy import CursorResult, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 
 from ..center.services import Setting, get, register
 from ..clock import utcnow
-from ..db import is_sqlite, write_transaction
+from ..db import SQLITE_WRITE_LOCK, is_sqlite, write_transaction
 from ..extensions import db
 from ..sessions.models import GroupSession
 from .models import (
@@ -177,17 +174,14 @@ def ensure_seeded(country: str) -> None:
     """Load the starter lines for a country once, on first use (a fresh database works)."""
     if country not in SEEDS or db.session.get(CrisisLineSeed, country) is not None:
         return
-    try:
-        with write_transaction() as session:
-            if session.get(CrisisLineSeed, country) is not None:
-                return
-            session.add(CrisisLineSeed(country=country))
-            session.flush()
-            for order, entry in enumerate(SEEDS[country]):
-                session.add(CrisisLine(country=country, sort_order=order * 10, **entry))
-    except IntegrityError:
-        # Another tablet seeded the same country at the same moment; its rows are there.
-        db.session.rollback()
+    with write_transaction() as session:
+        # Checked again under the write lock: another tablet may have seeded it just now.
+        if session.get(CrisisLineSeed, country) is not None:
+            return
+        session.add(CrisisLineSeed(country=country))
+        session.flush()
+        for order, entry in enumerate(SEEDS[country]):
+            session.add(CrisisLine(country=country, sort_order=order * 10, **entry))
 
 
 def lines_for(country: str) -> list[CrisisLine]:
@@ -227,7 +221,8 @@ LINE_FIELDS = (
     "text_keyword",
     "hours",
     "languages",
-    "notes",
+    "public_note",
+    "staff_notes",
     "is_emergency",
     "sort_order",
 )
@@ -318,14 +313,6 @@ def dial_uri(line: CrisisLine) -> str | None:
     if line.how == "text":
         return f"sms:{digits}" + (f"?body={line.text_keyword}" if line.text_keyword else "")
     return f"tel:{digits}"
-
-
-def qr_svg(content: str, label: str = "") -> Markup:
-    """An inline SVG QR code (drawn here, so nothing is fetched; no style attributes for CSP)."""
-    code = segno.make(content, error="m")
-    svg = code.svg_inline(scale=5, dark="#000", light="#fff")
-    attrs = f'role="img" aria-label="{Markup.escape(label)}"' if label else 'aria-hidden="true"'
-    return Markup(svg.replace("<svg ", f'<svg {attrs} focusable="false" ', 1))  # noqa: S704
 
 
 def plan_prefill(country: str) -> str:
@@ -672,8 +659,10 @@ def purge(now: datetime | None = None) -> int:
         for model in KINDS.values():
             removed += _rowcount(session.execute(delete(model).where(model.created_at < cutoff)))
     if is_sqlite():
-        db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
-        db.session.commit()
+        # One writer or checkpoint at a time in this process (kiosk.db.SQLITE_WRITE_LOCK).
+        with SQLITE_WRITE_LOCK:
+            db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+            db.session.commit()
     return removed
 
 

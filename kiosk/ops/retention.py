@@ -10,21 +10,61 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from ..help import services as help_services
+from ..introductions import services as introduction_services
+from ..reports import services as report_services
 from ..sessions import services as session_services
 from ..signin import services as signin_services
+from .jobs import JobFailed, run_by_hand
+
+
+def purge_all() -> dict[str, int]:
+    """Apply every retention rule now; returns counts only (the scheduler records them)."""
+    return {
+        "names": session_services.purge_names(),
+        "codes": signin_services.purge_codes(),
+        "help_requests": help_services.purge(),
+        # Introductions: deadlines first (they close rows and delete contacts), then old rows go.
+        **_introduction_counts(),
+        **_report_counts(),
+    }
+
+
+def _report_counts() -> dict[str, int]:
+    unlinked, texts = report_services.purge()
+    return {"measure_answers_unlinked": unlinked, "post_session_texts_deleted": texts}
+
+
+def _introduction_counts() -> dict[str, int]:
+    deadlines = introduction_services.apply_deadlines()
+    return {
+        "introductions_lapsed": deadlines.lapsed,
+        "introductions_expired": deadlines.expired,
+        "introductions_ended": deadlines.ended,
+        "introductions_purged": introduction_services.purge(),
+    }
 
 
 @click.command("purge")
 @with_appcontext
 def purge_command() -> None:
     """Blank old sign-in names, forget unused visitor codes, delete old help requests."""
-    names = session_services.purge_names()
-    codes = signin_services.purge_codes()
-    requests = help_services.purge()
+    try:
+        counts = run_by_hand("purge")
+    except JobFailed as exc:
+        raise click.ClickException(f"The purge failed: {exc}") from exc
     # Counts only: never which names, codes or requests.
     click.echo(
-        f"Anonymized {names} sign-in name(s); forgot {codes} visitor code(s); "
-        f"purged {requests} help request(s)."
+        f"Anonymized {counts['names']} sign-in name(s); forgot {counts['codes']} visitor code(s); "
+        f"purged {counts['help_requests']} help request(s)."
+    )
+    click.echo(
+        f"Introductions: {counts['introductions_lapsed']} proposal(s) lapsed, "
+        f"{counts['introductions_expired']} expired, {counts['introductions_ended']} ended; "
+        f"purged {counts['introductions_purged']} old introduction(s) (counts kept)."
+    )
+    click.echo(
+        f"Unlinked {counts['measure_answers_unlinked']} measure answer(s) from visitor codes; "
+        f"deleted {counts['post_session_texts_deleted']} post-session text(s)."
     )
 
 

@@ -10,6 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from ..db import write_transaction
+from ..introductions.demo import add_demo_peers
 from . import interchange, search, services
 from .demo import demo_rows
 from .models import ResourceService
@@ -68,8 +69,9 @@ def reindex_command() -> None:
 
 
 @click.command("demo-data")
+@click.option("--history", is_flag=True, help="Also add a year of fictional anonymous activity.")
 @with_appcontext
-def demo_data_command() -> None:
+def demo_data_command(history: bool) -> None:
     """Fill a clearly fictional directory plus real national crisis lines (verify locally)."""
     country = current_app.config["KIOSK"].country
     rows = demo_rows(country)
@@ -79,6 +81,16 @@ def demo_data_command() -> None:
     click.echo(
         f"demo directory: {len(rows)} services (fictional; national lines marked verify locally)"
     )
+    click.echo(add_demo_peers())
+    if history:
+        from ..reports.demo import AlreadyLoaded, load_history  # noqa: PLC0415  (optional part)
+
+        try:
+            made = load_history()
+        except AlreadyLoaded:
+            click.echo("demo history: already there, nothing added")
+        else:
+            click.echo("demo history: " + ", ".join(f"{n} {what}" for what, n in made.items()))
 
 
 def init_cli(app: Flask) -> None:

@@ -56,6 +56,7 @@ class ServiceForm(FlaskForm):
     eligibility = TextAreaField(_l("Who can use it"))
     languages = StringField(_l("Languages"))
     accessibility = TextAreaField(_l("Accessibility"))
+    staff_notes = TextAreaField(_l("Notes for staff (never shown to attendees)"))
     crisis = BooleanField(_l("Crisis resource (always listed first)"))
     verify_locally = BooleanField(_l("Needs local verification"))
     status = SelectField(_l("Status"), choices=STATUS_CHOICES, validate_choice=False)

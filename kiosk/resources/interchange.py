@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..csvsafe import neutralize, restore
 from ..db import write_transaction
 from ..extensions import db
 from . import hours as hours_mod
@@ -174,7 +175,8 @@ def _read_simple_csv(content: bytes) -> list[dict[str, str]]:
         raise ImportFailed("header")
     rows = []
     for row in reader:
-        rows.append({_CSV_TO_INPUT.get(k, k): (v or "") for k, v in row.items() if k})
+        # The export neutralized would-be formulas (kiosk.csvsafe); take that off again.
+        rows.append({_CSV_TO_INPUT.get(k, k): restore(v or "") for k, v in row.items() if k})
     return rows
 
 
@@ -392,8 +394,9 @@ def _read_package(content: bytes) -> list[dict[str, Any]]:
         if name not in names:
             return []
         text = archive.read(names[name]).decode("utf-8-sig")
+        # The export neutralized would-be formulas (kiosk.csvsafe); take that off again.
         return [
-            {k: v for k, v in row.items() if v not in (None, "")}
+            {k: restore(v) for k, v in row.items() if v not in (None, "")}
             for row in csv.DictReader(io.StringIO(text))
         ]
 
@@ -478,8 +481,13 @@ def export_simple_csv() -> bytes:
     writer.writeheader()
     for service in _all_services():
         values = services.input_from_service(service)
+        # Formula-safe like every CSV the app writes (kiosk.csvsafe): staff open it in a
+        # spreadsheet, and a service's name or phone must not run there.
         writer.writerow(
-            {column: values.get(_CSV_TO_INPUT.get(column, column), "") for column in CSV_COLUMNS}
+            {
+                column: neutralize(str(values.get(_CSV_TO_INPUT.get(column, column), "")))
+                for column in CSV_COLUMNS
+            }
         )
     return out.getvalue().encode("utf-8")
 
@@ -779,6 +787,11 @@ def export_hsds_csv() -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for resource in resources:
             columns = [f["name"] for f in resource["schema"]["fields"]]
+            # Text cells are formula-safe (kiosk.csvsafe); typed cells (numbers, dates) cannot
+            # hold a formula and must stay valid for their type.
+            text_columns = {
+                f["name"] for f in resource["schema"]["fields"] if f.get("type") == "string"
+            }
             text = io.StringIO()
             writer = csv.DictWriter(
                 text, fieldnames=columns, lineterminator="\n", extrasaction="ignore"
@@ -787,7 +800,12 @@ def export_hsds_csv() -> bytes:
             # Rows in service order (services sorted by id), so a service's languages keep
             # their order through export and import.
             for row in tables[resource["name"]].values():
-                writer.writerow(row)
+                writer.writerow(
+                    {
+                        k: neutralize(v) if k in text_columns and isinstance(v, str) else v
+                        for k, v in row.items()
+                    }
+                )
             _write(archive, resource["path"], text.getvalue().encode("utf-8"))
         package = {**descriptor, "resources": resources}
         _write(

@@ -98,6 +98,9 @@ class ResourceService(db.Model):  # type: ignore[name-defined]
     status: Mapped[str] = mapped_column(String(12), default="active", index=True)
     verified_on: Mapped[date | None] = mapped_column(Date)
     verified_by: Mapped[str] = mapped_column(String(64), default="")
+    # Notes for staff only ("call first to confirm the Tuesday group"): never on a kiosk page,
+    # never in an export (the description is the public text).
+    staff_notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(64), default="")

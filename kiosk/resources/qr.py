@@ -1,4 +1,4 @@
-"""QR codes that hold the information itself, drawn on the server as SVG.
+"""What a resource's QR codes hold; the codes themselves come from the app's one helper (kiosk.qr).
 
 The codes need no network: a phone camera reads the number (``tel:``), a text number
 (``sms:``) or a plain-text card straight from the picture. segno writes presentation as SVG
@@ -7,9 +7,9 @@ attributes (no ``<style>``, no script), so the picture passes the strict CSP.
 
 from __future__ import annotations
 
-import io
+from ..qr import make, svg
 
-import segno
+__all__ = ["KINDS", "NoSuchCode", "make", "payload", "svg"]
 
 KINDS = ("call", "text", "card")
 
@@ -48,17 +48,3 @@ def payload(
             lines.append(hours)
         return "\n".join(lines)
     raise NoSuchCode(kind)
-
-
-def make(content: str) -> segno.QRCode:
-    """The QR code for some content (medium error correction survives a creased slip)."""
-    return segno.make(content, error="m", micro=False)
-
-
-def svg(content: str, title: str) -> bytes:
-    """The code as a standalone SVG document."""
-    out = io.BytesIO()
-    make(content).save(
-        out, kind="svg", xmldecl=False, svgns=True, nl=False, scale=6, border=4, title=title
-    )
-    return out.getvalue()

@@ -280,6 +280,7 @@ def _edit(service_uuid: str | None) -> BaseResponse | tuple[str, int]:
             if name in values and name not in ("crisis", "verify_locally", "csrf_token"):
                 form[name].data = values[name]
         form.crisis.data = service.crisis
+        form.staff_notes.data = service.staff_notes
         form.verify_locally.data = service.verify_locally
     selected = (
         request.form.getlist("categories")
@@ -293,7 +294,7 @@ def _edit(service_uuid: str | None) -> BaseResponse | tuple[str, int]:
         raw = {
             name: str(value or "")
             for name, value in form.data.items()
-            if name not in ("crisis", "verify_locally", "csrf_token")
+            if name not in ("crisis", "verify_locally", "csrf_token", "staff_notes")
         }
         raw["crisis"] = "yes" if form.crisis.data else "no"
         raw["verify_locally"] = "yes" if form.verify_locally.data else "no"
@@ -307,7 +308,10 @@ def _edit(service_uuid: str | None) -> BaseResponse | tuple[str, int]:
         try:
             data = services.parse_input(raw, _settings().country, services.category_slugs())
             saved, _changed = services.save_service(
-                data, current_user.username, service.uuid if service else None
+                data,
+                current_user.username,
+                service.uuid if service else None,
+                staff_notes=form.staff_notes.data or "",
             )
         except services.InvalidResource as exc:
             other_errors = _form_errors(form, exc.errors)

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from typing import Any
 
-from sqlalchemy import Select, func, literal_column, or_, select, text
+from sqlalchemy import Select, column, func, literal_column, or_, select, table, text, union
 
 from ..extensions import db
 from .models import ResourceService
@@ -128,29 +128,62 @@ def _pg_query(groups: list[list[str]]) -> str:
     return " & ".join(parts)
 
 
+# How many matches are ranked at most (and as many crisis matches besides). Ranking reads each
+# match's index entry, so ranking all of them made a broad query at 100,000 services take half a
+# second; a person reads the first page of 30. Past this many matches, the ranked candidates are
+# the first ones in index order: every one of them still matches every typed word.
+CANDIDATES = 300
+
+
 def matching(query: str) -> tuple[Select[Any], Any] | None:
     """A select of matching service ids with a rank column (lower is better), or None.
 
-    Returns None when the query has no searchable word.
+    Returns None when the query has no searchable word. At most ``CANDIDATES`` matches are
+    ranked, plus up to as many crisis matches, so that crisis resources stay first whatever the
+    number of matches.
     """
     groups = expand(query)
     if not groups:
         return None
+    crisis_ids = select(ResourceService.id).where(ResourceService.crisis.is_(True))
     if db.engine.dialect.name == "sqlite":
+        fts_query = _fts_query(groups)
         rank: Any = literal_column("bm25(resource_search)")
-        stmt = (
-            select(literal_column("rowid").label("id"), rank.label("rank"))
-            .select_from(text(FTS_TABLE))
-            .where(text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=_fts_query(groups)))
-        )
-        return stmt, rank
+        fts = table(FTS_TABLE, column("rowid"))
+        rowid: Any = fts.c.rowid
+
+        def ranked(*where: Any) -> Select[Any]:
+            # The LIMIT sits inside the MATCH query: FTS5 computes bm25 only for rows it returns.
+            inner = (
+                select(rowid.label("id"), rank.label("rank"))
+                .select_from(fts)
+                .where(text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=fts_query))
+                .where(*where)
+                .limit(CANDIDATES)
+                .subquery()
+            )
+            return select(inner.c.id, inner.c.rank)
+
+        # The unary + keeps FTS5 from turning "rowid IN (...)" into one MATCH per crisis id;
+        # the crisis list is checked on each match instead.
+        crisis = literal_column(f"+{FTS_TABLE}.rowid").in_(crisis_ids)
+        both = union(ranked(), ranked(crisis)).subquery()
+        return select(both.c.id, both.c.rank), both.c.rank
     vector: Any = literal_column(f"{ResourceService.__tablename__}.{PG_COLUMN}")
     tsquery = func.to_tsquery(literal_column("'simple'"), _pg_query(groups))
-    rank = -func.ts_rank(vector, tsquery)
-    stmt = select(ResourceService.id.label("id"), rank.label("rank")).where(
-        vector.op("@@")(tsquery)
-    )
-    return stmt, rank
+
+    def capped(*where: Any) -> Any:
+        # Take a bounded set of matches first (the GIN index), then rank only those.
+        found = (
+            select(ResourceService.id, vector.label("tsv"))
+            .where(vector.op("@@")(tsquery), *where)
+            .limit(CANDIDATES)
+            .subquery()
+        )
+        return select(found.c.id.label("id"), (-func.ts_rank(found.c.tsv, tsquery)).label("rank"))
+
+    both = union(capped(), capped(ResourceService.crisis.is_(True))).subquery()
+    return select(both.c.id, both.c.rank), both.c.rank
 
 
 def like_baseline(query: str) -> Select[Any] | None:

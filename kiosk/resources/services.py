@@ -11,11 +11,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-import phonenumbers
 from babel import Locale, UnknownLocaleError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from .. import clock
@@ -148,6 +146,9 @@ def normalize_phone(raw: str, country: str) -> str:
         return ""
     if _SHORT_NUMBER_RE.match(text):
         return text
+    # Imported on first use: phonenumbers' metadata is a large share of start-up time.
+    import phonenumbers  # noqa: PLC0415
+
     try:
         number = phonenumbers.parse(text, country)
     except phonenumbers.NumberParseException as exc:
@@ -161,6 +162,8 @@ def display_phone(stored: str, country: str) -> str:
     """A stored number in the way people in the center's country write it."""
     if not stored or _SHORT_NUMBER_RE.match(stored):
         return stored
+    import phonenumbers  # noqa: PLC0415  (see normalize_phone)
+
     try:
         number = phonenumbers.parse(stored, country)
     except phonenumbers.NumberParseException:
@@ -548,9 +551,16 @@ def apply_input(
 
 
 def save_service(
-    data: ServiceInput, by: str, service_uuid: str | None = None
+    data: ServiceInput,
+    by: str,
+    service_uuid: str | None = None,
+    staff_notes: str | None = None,
 ) -> tuple[ResourceService, list[str]]:
-    """Create (no uuid) or update one service in its own write transaction."""
+    """Create (no uuid) or update one service in its own write transaction.
+
+    ``staff_notes`` (the edit form's; None leaves them) is kept apart from the interchange
+    fields on purpose: it is never exported, so an import must not blank it either.
+    """
     with write_transaction() as session:
         service = None
         if service_uuid:
@@ -559,7 +569,11 @@ def save_service(
             )
             if service is None:
                 raise ResourceNotFound(service_uuid)
-        return apply_input(session, data, by, service)
+        saved, changed = apply_input(session, data, by, service)
+        if staff_notes is not None and staff_notes.strip()[:4000] != saved.staff_notes:
+            saved.staff_notes = staff_notes.strip()[:4000]
+            changed = [*changed, "staff_notes"]
+        return saved, changed
 
 
 def input_from_service(service: ResourceService) -> dict[str, str]:
@@ -755,18 +769,10 @@ def count_view(service_id: int, day: date) -> None:
             .where(ResourceViewCount.service_id == service_id, ResourceViewCount.day == day)
             .values(views=ResourceViewCount.views + 1)
         )
-        if result.rowcount:  # type: ignore[attr-defined]
-            return
-        try:
-            with session.begin_nested():
-                session.add(ResourceViewCount(service_id=service_id, day=day, views=1))
-        except IntegrityError:
-            # Another request created today's row first (PostgreSQL): add to it instead.
-            session.execute(
-                update(ResourceViewCount)
-                .where(ResourceViewCount.service_id == service_id, ResourceViewCount.day == day)
-                .values(views=ResourceViewCount.views + 1)
-            )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            # Writers run one at a time (write_transaction), so no other request can create
+            # today's row between the update above and this insert.
+            session.add(ResourceViewCount(service_id=service_id, day=day, views=1))
 
 
 def views_by_service(since: date) -> dict[int, int]:

@@ -24,7 +24,7 @@ from .. import clock
 from ..auth.access import staff_required
 from ..auth.forms import ButtonForm
 from ..i18n import format_clock, format_day
-from ..web import page_or_fragment, polling
+from ..web import page_or_fragment, polling, unchanged_poll, wants_fragment
 from . import services
 from .forms import CancelForm, NoteForm, SessionForm, TallyForm, WalkInForm
 from .models import GroupSession
@@ -165,6 +165,7 @@ def _console_context(group: GroupSession, **forms: Any) -> dict[str, Any]:
     return {
         "group": group,
         "roster": services.roster(group.id),
+        "roster_version": services.roster_version(group.id),
         "poll_seconds": POLL_SECONDS,
         "walk_in_form": forms.get("walk_in_form") or WalkInForm(formdata=None),
         "tally_form": forms.get("tally_form") or TallyForm(formdata=None),
@@ -185,10 +186,26 @@ def console(session_id: str) -> str:
 @staff_required
 @polling
 def roster(session_id: str) -> Response:
-    """The roster alone, polled every few seconds (the forms around it are left untouched)."""
+    """The roster alone, polled every few seconds (the forms around it are left untouched).
+
+    The poll's URL carries the roster version it shows: unchanged, it gets a 204 and htmx
+    swaps nothing; changed, only the roster is loaded and rendered (no forms, no notes).
+    """
     group = _group_or_404(session_id)
+    version = services.roster_version(group.id)
+    if (unchanged := unchanged_poll(version)) is not None:
+        return unchanged
+    if not wants_fragment():
+        return page_or_fragment(
+            "sessions/console.html", "sessions/_roster.html", **_console_context(group)
+        )
     return page_or_fragment(
-        "sessions/console.html", "sessions/_roster.html", **_console_context(group)
+        "sessions/console.html",
+        "sessions/_roster.html",
+        group=group,
+        roster=services.roster(group.id),
+        roster_version=version,
+        poll_seconds=POLL_SECONDS,
     )
 
 

@@ -13,7 +13,8 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
-from ..db import is_sqlite, write_transaction
+from ..csvsafe import neutralize
+from ..db import SQLITE_WRITE_LOCK, is_sqlite, write_transaction
 from ..extensions import db
 from .models import GroupSession, SessionNote, SignIn, Source, Visit, random_id
 
@@ -362,29 +363,48 @@ def _number_duplicates(entries: list[Entry]) -> list[Entry]:
 
 def roster(session_id: str) -> Roster:
     """Everyone signed in to a session: named people by name, the others as Guest 1, 2, ..."""
-    rows = db.session.scalars(
-        select(SignIn).where(SignIn.session_id == session_id).order_by(SignIn.created_at, SignIn.id)
+    # Only the columns a roster shows, as plain rows: no ORM objects for a 200-row poll.
+    rows = db.session.execute(
+        select(SignIn.id, SignIn.name, SignIn.visit, SignIn.source)
+        .where(SignIn.session_id == session_id)
+        .order_by(SignIn.created_at, SignIn.id)
     )
     entries = []
     guest = 0
-    for row in rows:
+    first, returning = Visit.FIRST.value, Visit.RETURNING.value
+    for row_id, name, visit, source in rows:
         number = None
-        if not row.name:
+        if not name:
             guest += 1
             number = guest
         entries.append(
             Entry(
-                id=row.id,
-                name=row.name,
+                id=row_id,
+                name=name,
                 guest_number=number,
-                first_time=row.visit == Visit.FIRST.value,
-                returning=row.visit == Visit.RETURNING.value,
-                source=row.source,
+                first_time=visit == first,
+                returning=visit == returning,
+                source=source,
             )
         )
     # Named people in alphabetical order, then guests: the sheet does not show who came first.
     entries.sort(key=lambda e: (e.name is None, (e.name or "").casefold(), e.guest_number or 0))
     return Roster(entries=_number_duplicates(entries))
+
+
+def roster_version(session_id: str) -> str:
+    """Changes whenever the roster does: how many, how many named, and the latest sign-in.
+
+    A poll that sends back the version it has is answered with 204 when nothing changed.
+    Counting names too catches the retention purge, which blanks names without adding rows.
+    """
+    count, named, latest = db.session.execute(
+        select(func.count(), func.count(SignIn.name), func.max(SignIn.created_at)).where(
+            SignIn.session_id == session_id
+        )
+    ).one()
+    stamp = latest.strftime("%Y%m%d%H%M%S%f") if latest is not None else "0"
+    return f"{count}.{named}.{stamp}"
 
 
 def get_note(session_id: str) -> SessionNote | None:
@@ -411,15 +431,6 @@ def save_note(
         note.incident_outcome = incident_outcome
         note.updated_by = by
     return note
-
-
-# Spreadsheets run a cell that starts with one of these as a formula (OWASP CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralize(cell: str) -> str:
-    """Prefix a would-be formula with an apostrophe so a spreadsheet shows it as text."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def attendance_csv(
@@ -472,5 +483,9 @@ def checkpoint_wal() -> None:
     if not is_sqlite():
         return
     db.session.remove()
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    # One writer or checkpoint at a time in this process (kiosk.db.SQLITE_WRITE_LOCK).
+    with (
+        SQLITE_WRITE_LOCK,
+        db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection,
+    ):
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

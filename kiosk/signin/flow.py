@@ -21,6 +21,8 @@ CLOSED = "closed"
 # The two code screens belong to the visit question: "Back" from either returns to it.
 CODE_SCREENS = (CODE, NEWCODE)
 VISIT_PREFIX = "visit-"
+# The language switch pressed mid-flow: the same screen again, in the other language.
+LANGUAGE = "language"
 
 
 class Action(enum.Enum):
@@ -42,6 +44,7 @@ class Move:
     step: str = ""
     visit: str | None = None  # the visit answer to set, if the press gave one
     clear_name: bool = False  # "Skip" on the name screen forgets what was typed
+    forget_code: bool = False  # a drawn code whose words can no longer be shown
 
 
 def steps_for(collect_names: bool, agreement: str | None) -> tuple[str, ...]:
@@ -84,6 +87,8 @@ def next_move(steps: tuple[str, ...], current: str, go: str) -> Move:  # noqa: P
         return Move(Action.BEGIN, steps[0])
     if go == "back":
         return before(steps, current)
+    if go == LANGUAGE:
+        return same_screen(steps, current)
     if current == NAME and go in ("next", "skip"):
         move = after(steps, NAME)
         return Move(move.action, move.step, clear_name=go == "skip")
@@ -99,6 +104,19 @@ def next_move(steps: tuple[str, ...], current: str, go: str) -> Move:  # noqa: P
         return Move(Action.FINISH)
     # Not a button on this screen (a stale or forged form): stay put.
     return Move(Action.SHOW, current if current in steps else steps[0])
+
+
+def same_screen(steps: tuple[str, ...], current: str) -> Move:
+    """The screen on show, again (after a language switch), with every answer kept.
+
+    A new code's words are shown once and never kept, so that screen cannot come back: the
+    visit question does, and the unseen code is let go.
+    """
+    if current == NEWCODE:
+        return Move(Action.SHOW, VISIT, forget_code=True)
+    if current in steps or current == CODE:
+        return Move(Action.SHOW, current)
+    return Move(Action.SHOW, steps[0])
 
 
 def after_code_recognized(steps: tuple[str, ...]) -> Move:

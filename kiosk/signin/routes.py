@@ -6,6 +6,7 @@ browser's Back button cannot walk through an earlier person's screens.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from flask import (
@@ -21,6 +22,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
@@ -30,9 +32,10 @@ from ..auth import services as auth_services
 from ..auth.access import SESSION_TOKEN_KEY, admin_required
 from ..auth.forms import ButtonForm
 from ..extensions import db
+from ..i18n import switch_language
+from ..reports.routes import offer_or_done
 from ..sessions import services as sessions
 from ..sessions.models import GroupSession, Visit
-from ..start.confirmation import signed_in_screen
 from ..web import is_staff_path, page_or_fragment, redirect_page
 from . import flow, services
 from .forms import EnrollForm, StepForm
@@ -42,6 +45,8 @@ kiosks_bp = Blueprint("kiosks", __name__, url_prefix="/staff/kiosks")
 
 KIOSK_COOKIE = "porchlight_kiosk"
 KIOSK_COOKIE_SECONDS = 5 * 365 * 24 * 3600
+LIMITER_COOKIE = "porchlight_guesses"
+LIMITER_COOKIE_SECONDS = 24 * 3600
 # Staff pages an enrolled kiosk may still open: logging in and out leak no staff data.
 KIOSK_ALLOWED_STAFF_ENDPOINTS = {"auth.login", "auth.logout"}
 
@@ -50,11 +55,22 @@ def _secret() -> str:
     return str(current_app.config["SECRET_KEY"])
 
 
-def _kiosk_key() -> str:
-    # Rate limits are per kiosk. An unenrolled browser has no identity we are willing to use
-    # (no IP addresses, P1), so all of them share one bucket.
+def _guesser() -> tuple[str, str | None]:
+    """Who pays for a wrong code: (limiter key, a new limiter cookie to set, if any).
+
+    Wrong-code limits are per enrolled kiosk, and per browser for the others. An unenrolled
+    browser is told apart only by a random limiter cookie (never an IP address, P1); one without
+    it gets a fresh one here. Dropping the cookie only moves a guesser under the shared ceiling
+    of all unenrolled browsers (services.UNENROLLED_CEILING).
+    """
     device = g.get("kiosk")
-    return f"kiosk-{device.id}" if device is not None else services.UNENROLLED
+    if device is not None:
+        return f"kiosk-{device.id}", None
+    token = request.cookies.get(LIMITER_COOKIE, "")
+    fresh = None
+    if not (16 <= len(token) <= 64):
+        token = fresh = secrets.token_urlsafe(16)
+    return services.browser_key(token), fresh
 
 
 def _render(
@@ -98,7 +114,8 @@ def _finish(form: StepForm, row: GroupSession) -> Response:
         pass
     except sessions.SignInClosed:
         return _render(form, row, flow.CLOSED)
-    return signed_in_screen()
+    # The optional check-in questions (kiosk/reports), only for a visitor code that is due.
+    return offer_or_done(code_hash)
 
 
 def _start_again() -> Response:
@@ -124,6 +141,10 @@ def step() -> Response:
     row = _open_session(form)
     if row is None:
         return _start_again()
+    if form.go.data == flow.LANGUAGE:
+        # The header's language switch, pressed mid-flow (static/js/language.js re-sends this
+        # form): the same step comes back in the other language with the answers it carries.
+        switch_language(request.form.get("lang", ""))
     move = flow.next_move(_steps(row), form.step.data or "", form.go.data or "")
     return _carry_out(move, form, row)
 
@@ -132,6 +153,8 @@ def _carry_out(move: flow.Move, form: StepForm, row: GroupSession) -> Response:
     """Do what the flow decided: the side effects live here, the rules in ``flow``."""
     if move.clear_name:
         form.name.data = ""
+    if move.forget_code:
+        form.code_ref.data = ""
     if move.visit is not None:
         form.visit.data = move.visit
     if move.action is flow.Action.BEGIN:
@@ -142,7 +165,10 @@ def _carry_out(move: flow.Move, form: StepForm, row: GroupSession) -> Response:
     elif move.action is flow.Action.FINISH:
         return _finish(form, row)
     elif move.action is flow.Action.NEW_CODE:
-        code, digest = services.create_code(services.code_key(_secret()))
+        # Words in the language on screen; the code then works on either language's kiosk.
+        code, digest = services.create_code(
+            services.code_key(_secret()), language=str(get_locale() or "en")[:2]
+        )
         form.code_ref.data = services.sign_code_ref(_secret(), digest)
         # Shown once, here; it is never stored in words and never sent again.
         return _render(form, row, move.step, new_code=code)
@@ -157,7 +183,8 @@ def _check_code(form: StepForm, row: GroupSession) -> Response:
     # screen are what the person needs.
     form.code.data = ""  # never echo the typed code back into the page
     try:
-        digest = services.check_code(typed, services.code_key(_secret()), _kiosk_key())
+        key, fresh = _guesser()
+        digest = services.check_code(typed, services.code_key(_secret()), key)
     except services.TooManyTries:
         message = _(
             "Code entry is paused on this tablet for a few minutes. You can sign in without a code."
@@ -165,7 +192,19 @@ def _check_code(form: StepForm, row: GroupSession) -> Response:
         return _render(form, row, flow.CODE, code_error=message)
     if digest is None:
         message = _("We don't know that code. Check the words, or continue without it.")
-        return _render(form, row, flow.CODE, code_error=message)
+        response = _render(form, row, flow.CODE, code_error=message)
+        if fresh:
+            # Random, HttpOnly, a day long: it only lets this browser's wrong codes be counted
+            # apart from everyone else's. Nothing about the person is in it or kept with it.
+            response.set_cookie(
+                LIMITER_COOKIE,
+                fresh,
+                max_age=LIMITER_COOKIE_SECONDS,
+                httponly=True,
+                samesite="Lax",
+                path="/signin",
+            )
+        return response
     form.code_ref.data = services.sign_code_ref(_secret(), digest)
     return _carry_out(flow.after_code_recognized(_steps(row)), form, row)
 

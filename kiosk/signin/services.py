@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import secrets
 import time
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -23,12 +24,27 @@ from ..extensions import db
 from ..sessions import services as sessions
 from .models import CodeAttempt, KioskDevice, VisitorCode
 
-WORDLIST = Path(__file__).with_name("eff_short_wordlist.txt")
-CODE_WORDS = 3  # 3 words of 1,296: about 31 bits (WORDLIST-LICENSE.md)
+# Calm, curated word lists, one per kiosk language (words/SOURCES.md, tools/build_wordlists.py).
+WORD_LISTS = {
+    "en": Path(__file__).with_name("words") / "en.txt",
+    "es": Path(__file__).with_name("words") / "es.txt",
+}
+CODE_WORDS = 3  # 3 words of at least 1,296: at least 31 bits (docs/SIGNIN.md)
 CODE_RETENTION = timedelta(days=365)  # PRODUCT §6: forgotten after 12 months unused
-# Per kiosk: this many wrong codes within the window, then no more checks until it passes.
+# Wrong-code limits (the arithmetic is in docs/signin.md). Each guesser pays for its own guesses:
+# every enrolled kiosk and every unenrolled browser (by a random cookie) has its own count. The
+# first MAX_WRONG_CODES wrong codes in a day cost nothing; after that each wrong code pauses code
+# entry *for that guesser only* for a while that doubles, from FIRST_PAUSE up to LONGEST_PAUSE.
 MAX_WRONG_CODES = 5
-WRONG_CODE_WINDOW = timedelta(minutes=10)
+WRONG_CODE_WINDOW = timedelta(days=1)
+FIRST_PAUSE = timedelta(seconds=30)
+LONGEST_PAUSE = timedelta(minutes=15)
+# A guesser can drop its browser cookie and start a fresh count, so all unenrolled browsers
+# together also have a ceiling: past it, code entry pauses for unenrolled browsers (never for an
+# enrolled kiosk) until the hour's count falls again.
+UNENROLLED_CEILING = 60
+UNENROLLED_CEILING_WINDOW = timedelta(hours=1)
+BROWSER_KEY_PREFIX = "browser-"
 # Every code check takes at least this long, right or wrong, so timing tells nothing.
 CODE_CHECK_SECONDS = 0.25
 # A kiosk form is good for this long after the session was chosen.
@@ -48,11 +64,20 @@ class BadFormToken(SignInError):
     """The kiosk form's token is forged, for another session, or too old."""
 
 
-@lru_cache(maxsize=1)
-def words() -> tuple[str, ...]:
-    """The shipped EFF short word list, letters only ("yo-yo" is dropped: dashes join words)."""
-    listed = [w.strip() for w in WORDLIST.read_text(encoding="utf-8").splitlines()]
-    return tuple(w for w in listed if w.isalpha())
+def fold(text: str) -> str:
+    """Lower case without accents: "Ábaco" and "abaco" are the same word to a code.
+
+    A Spanish code typed on an English keyboard (or the other way round) must still match.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=4)
+def words(language: str = "en") -> tuple[str, ...]:
+    """The shipped word list for a kiosk language (English for any other)."""
+    path = WORD_LISTS.get(language, WORD_LISTS["en"])
+    return tuple(w for w in path.read_text(encoding="utf-8").split() if w)
 
 
 def code_key(secret_key: str) -> bytes:
@@ -65,8 +90,14 @@ def code_key(secret_key: str) -> bytes:
 
 
 def normalize_code(text: str) -> str:
-    """Lower-case words joined by single dashes, whatever separators were typed."""
-    cleaned = "".join(ch if ch.isalpha() else " " for ch in text.lower())
+    """Lower-case words without accents joined by single dashes, whatever separators were typed.
+
+    This is what the HMAC is taken of, so a code is one code in every language: the words
+    were drawn from the list of the language the kiosk showed, but "árbol-nube-sol" and
+    "ARBOL nube sol" hash the same, on the English kiosk or the Spanish one. Codes drawn from
+    the earlier (ASCII) list hash exactly as before.
+    """
+    cleaned = "".join(ch if ch.isalpha() else " " for ch in fold(text))
     return "-".join(cleaned.split())
 
 
@@ -75,9 +106,9 @@ def hash_code(code: str, key: bytes) -> str:
     return hmac.new(key, normalize_code(code).encode(), hashlib.sha256).hexdigest()
 
 
-def generate_code() -> str:
+def generate_code(language: str = "en") -> str:
     """A fresh code of random words, drawn with ``secrets`` (never ``random``)."""
-    vocabulary = words()
+    vocabulary = words(language)
     return "-".join(secrets.choice(vocabulary) for _ in range(CODE_WORDS))
 
 
@@ -86,11 +117,12 @@ def _day(moment: datetime) -> datetime:
     return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def create_code(key: bytes, now: datetime | None = None) -> tuple[str, str]:
-    """Make and store a new code; returns (the words, to show once; their hash)."""
+def create_code(key: bytes, now: datetime | None = None, language: str = "en") -> tuple[str, str]:
+    """Make and store a new code in the kiosk's language; returns (the words, to show once;
+    their hash)."""
     moment = _day(now or clock.utcnow())
     for _attempt in range(5):
-        code = generate_code()
+        code = generate_code(language)
         digest = hash_code(code, key)
         with write_transaction() as session:
             if session.get(VisitorCode, digest) is None:
@@ -99,15 +131,41 @@ def create_code(key: bytes, now: datetime | None = None) -> tuple[str, str]:
     raise SignInError("could not draw an unused code")  # 5 collisions in 2^31: never in practice
 
 
-def _recent_failures(kiosk_key: str, moment: datetime) -> int:
-    return int(
-        db.session.scalar(
-            select(func.count())
-            .select_from(CodeAttempt)
-            .where(CodeAttempt.kiosk_key == kiosk_key, CodeAttempt.at > moment - WRONG_CODE_WINDOW)
+def browser_key(cookie_token: str) -> str:
+    """The limiter key of an unenrolled browser: a short hash of its random limiter cookie.
+
+    Privacy: the cookie is random, says nothing about the person, and only its hash is kept,
+    with the wrong-code times, for a day.
+    """
+    return BROWSER_KEY_PREFIX + hashlib.sha256(cookie_token.encode()).hexdigest()[:16]
+
+
+def pause_after(wrong_codes: int) -> timedelta:
+    """How long code entry pauses after a guesser's ``wrong_codes``-th wrong code of the day."""
+    if wrong_codes < MAX_WRONG_CODES:
+        return timedelta(0)
+    doublings = min(wrong_codes - MAX_WRONG_CODES, 20)
+    return min(FIRST_PAUSE * 2**doublings, LONGEST_PAUSE)
+
+
+def _paused(kiosk_key: str, moment: datetime) -> bool:
+    wrong, last = db.session.execute(
+        select(func.count(), func.max(CodeAttempt.at)).where(
+            CodeAttempt.kiosk_key == kiosk_key, CodeAttempt.at > moment - WRONG_CODE_WINDOW
         )
-        or 0
-    )
+    ).one()
+    if last is not None and moment < last + pause_after(int(wrong)):
+        return True
+    if kiosk_key.startswith(BROWSER_KEY_PREFIX) or kiosk_key == UNENROLLED:
+        unenrolled = db.session.scalar(
+            select(func.count()).where(
+                (CodeAttempt.kiosk_key.startswith(BROWSER_KEY_PREFIX))
+                | (CodeAttempt.kiosk_key == UNENROLLED),
+                CodeAttempt.at > moment - UNENROLLED_CEILING_WINDOW,
+            )
+        )
+        return int(unenrolled or 0) >= UNENROLLED_CEILING
+    return False
 
 
 def check_code(
@@ -119,12 +177,15 @@ def check_code(
 ) -> str | None:
     """The hash of a known code (marking it used), or None; raises TooManyTries.
 
+    ``kiosk_key`` is the guesser: ``kiosk-<id>`` for an enrolled kiosk, ``browser_key(...)``
+    for an unenrolled browser. A pause only ever stops the guesser that caused it.
+
     Right and wrong codes do the same work and are padded to the same duration.
     """
     started = time.monotonic()
     moment = now or clock.utcnow()
     try:
-        if _recent_failures(kiosk_key, moment) >= MAX_WRONG_CODES:
+        if _paused(kiosk_key, moment):
             raise TooManyTries(kiosk_key)
         digest = hash_code(code, key)
         with write_transaction() as session:

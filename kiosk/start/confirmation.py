@@ -1,9 +1,13 @@
-"""The one "you're signed in" screen.
+"""The one "you're all set" screen.
 
 A quiet-word request and an ordinary sign-in must end on the very same screen (same template,
 same status, nearly the same length, no words about help), so that nobody standing nearby can
 tell which one a person just did (research/reliability.md P4). Every flow that ends at the kiosk
 calls ``signed_in_screen()`` rather than rendering its own.
+
+"The same screen" means the whole screen, header to footer: the htmx fragment carries the kiosk
+header too (an out-of-band swap), so a flow's own header tools (the help pages' Exit button) do
+not stay on screen after it ends, and the words are true for both ("you're all set").
 """
 
 from __future__ import annotations
@@ -19,5 +23,5 @@ RETURN_AFTER_SECONDS = 8
 def signed_in_screen() -> Response:
     """Render the shared confirmation screen (page, or fragment for htmx)."""
     return page_or_fragment(
-        "start/done.html", "start/_done.html", return_after=RETURN_AFTER_SECONDS
+        "start/done.html", "start/_done_swap.html", return_after=RETURN_AFTER_SECONDS
     )

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from typing import Any
+
+from flask import Blueprint, abort, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
 from ..auth.access import SESSION_TOKEN_KEY
 from ..i18n import LANGUAGES, LOCALE_KEY
+from ..inputs import safe_target
+from ..sessions import services as sessions
 from ..signin.services import start_tile
+from .cache import cached_page, render_expires_at
 
 bp = Blueprint("start", __name__)
 
@@ -19,8 +24,20 @@ _KEPT_ON_RESET = {SESSION_TOKEN_KEY, "_user_id", "_fresh", "_id", "csrf_token"}
 
 @bp.route("/")
 def index() -> str:
-    """The kiosk start screen."""
-    return render_template("start/index.html", signin=start_tile())
+    """The kiosk start screen (from the render cache: see kiosk/start/cache.py)."""
+    return cached_page("start/index.html", _start_context)
+
+
+def _start_context() -> dict[str, Any]:
+    """What the start page shows, computed only when the cache renders it afresh."""
+    tile = start_tile()
+    # The cached page must change the moment a window closes or the next one opens, not at
+    # the next minute.
+    for row in tile["open"]:
+        render_expires_at(row.ends_at)
+    if tile["next"] is not None:
+        render_expires_at(sessions.opens_at(tile["next"]))
+    return {"signin": tile}
 
 
 @bp.route("/reset")
@@ -39,8 +56,6 @@ def language() -> Response:
     if code not in LANGUAGES:
         abort(400)
     session[LOCALE_KEY] = code
-    back = request.form.get("next", "")
-    # Only same-site paths, never another host (open redirect).
-    if not back.startswith("/") or back.startswith("//") or "\\" in back:
-        back = url_for("start.index")
+    # Only same-site paths, never another host (open redirect): see inputs.safe_target.
+    back = safe_target(request.form.get("next"), url_for("start.index"))
     return redirect(back, 303)

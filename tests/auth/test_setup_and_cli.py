@@ -152,3 +152,12 @@ def test_create_user_refuses_duplicates(app: Flask, runner: FlaskCliRunner) -> N
     result = runner.invoke(args=args, input="another long password\n")
     assert result.exit_code != 0
     assert "exists already" in result.output
+
+
+def test_only_the_test_suite_hashes_cheaply(app: Flask) -> None:
+    from kiosk.auth.services import hash_password
+
+    with app.app_context():
+        assert hash_password("a long enough password").startswith("scrypt:1024:1:1$")
+        app.config.pop("PASSWORD_HASH_METHOD")  # as in production: Settings.testing is False
+        assert hash_password("a long enough password").startswith("scrypt:32768:8:1$")

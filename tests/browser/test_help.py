@@ -75,7 +75,7 @@ def test_get_help_now_is_one_tap_from_every_kiosk_screen(
     # Screens reached inside flows: the confirmation and every plan screen.
     page.goto("/quiet-word")
     page.get_by_role("button", name="Send").click()
-    page.get_by_role("heading", name="You're signed in").wait_for()
+    page.get_by_role("heading", name="Thank you — you're all set").wait_for()
     _go_to_help(page)
     for reach in _plan_screens(page):
         reach()
@@ -101,7 +101,7 @@ def test_quiet_word_reaches_the_facilitator_within_five_seconds(
     kiosk.get_by_label("How can we find you? (optional)").fill("green scarf")
     kiosk.get_by_role("button", name="Send").click()
     sent_at = time.monotonic()
-    kiosk.get_by_role("heading", name="You're signed in").wait_for()
+    kiosk.get_by_role("heading", name="Thank you — you're all set").wait_for()
 
     staff_page.get_by_text("look for: green scarf").wait_for(timeout=5000)
     assert time.monotonic() - sent_at < 5

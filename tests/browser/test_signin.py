@@ -52,7 +52,7 @@ def test_anonymous_sign_in_takes_at_most_four_taps(browser: Any, live_server: Li
     expect(page.get_by_text("What is said here stays here.")).to_be_visible()
     assert_accessible(page)
     tap("I agree")
-    expect(page.get_by_role("heading", name="You're signed in")).to_be_visible()
+    expect(page.get_by_role("heading", name="Thank you — you're all set")).to_be_visible()
     assert taps <= 4
     assert page.url.rstrip("/") == live_server.url  # no step ever got its own URL
     with live_server.app.app_context():
@@ -96,8 +96,8 @@ def test_two_tablets_roster_within_five_seconds_and_printed_sheet(
     assert_accessible(first)
     first.get_by_role("button", name="Yes, it's my first time").click()
     second.get_by_role("button", name="No, I've been before").click()
-    expect(first.get_by_role("heading", name="You're signed in")).to_be_visible()
-    expect(second.get_by_role("heading", name="You're signed in")).to_be_visible()
+    expect(first.get_by_role("heading", name="Thank you — you're all set")).to_be_visible()
+    expect(second.get_by_role("heading", name="Thank you — you're all set")).to_be_visible()
     signed_at = time.monotonic()
     assert code not in first.content()
 
@@ -149,7 +149,7 @@ def test_alice_leaves_no_trace_after_idle_reset(browser: Any, live_server: LiveS
     page.get_by_label("First name or nickname").fill("Alice")
     page.get_by_role("button", name="Next").click()
     page.get_by_role("button", name="Yes, it's my first time").click()
-    expect(page.get_by_role("heading", name="You're signed in")).to_be_visible()
+    expect(page.get_by_role("heading", name="Thank you — you're all set")).to_be_visible()
     # The next person would have been Alice again, typing and then walking away.
     expect(page.get_by_role("heading", name="Welcome")).to_be_visible(timeout=12000)
     page.get_by_role("button", name="Morning circle").click()

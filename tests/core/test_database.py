@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from kiosk.db import is_sqlite, write_transaction
+from kiosk.db import PendingChanges, is_sqlite, write_transaction
 from kiosk.extensions import db
 
 
@@ -58,6 +58,43 @@ def test_write_transaction_rolls_back_on_error(app: Flask) -> None:
         assert db.session.execute(text("SELECT COUNT(*) FROM scratch")).scalar() == 0
         db.session.execute(text("DROP TABLE scratch"))
         db.session.commit()
+
+
+def _scratch_rows() -> list[int]:
+    return list(db.session.scalars(text("SELECT n FROM scratch ORDER BY n")))
+
+
+def test_nested_write_transaction_is_undone_by_the_outer_failure(app: Flask) -> None:
+    with app.app_context():
+        db.session.execute(text("CREATE TABLE scratch (n INTEGER)"))
+        db.session.commit()
+        with pytest.raises(RuntimeError), write_transaction() as outer:
+            outer.execute(text("INSERT INTO scratch VALUES (1)"))
+            with write_transaction() as inner:
+                inner.execute(text("INSERT INTO scratch VALUES (2)"))
+            raise RuntimeError("the outer write fails after the inner one finished")
+        assert _scratch_rows() == []
+        # An inner failure undoes only the inner write; the outer one still commits.
+        with write_transaction() as outer:
+            outer.execute(text("INSERT INTO scratch VALUES (1)"))
+            with pytest.raises(RuntimeError), write_transaction() as inner:
+                inner.execute(text("INSERT INTO scratch VALUES (2)"))
+                raise RuntimeError("boom")
+            outer.execute(text("INSERT INTO scratch VALUES (3)"))
+        assert _scratch_rows() == [1, 3]
+        db.session.execute(text("DROP TABLE scratch"))
+        db.session.commit()
+
+
+def test_write_transaction_refuses_pending_orm_changes(app: Flask) -> None:
+    from kiosk.help.models import CrisisLineSeed
+
+    with app.app_context():
+        db.session.add(CrisisLineSeed(country="ZZ"))
+        with pytest.raises(PendingChanges), write_transaction():
+            pass
+        db.session.rollback()
+        assert db.session.get(CrisisLineSeed, "ZZ") is None
 
 
 def test_concurrent_read_then_write_loses_nothing(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -13,6 +14,21 @@ from tests.conftest import Staff
 from tests.role_matrix import LOGIN, ROLES, Case, load_all
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
+# CSP default-src 'self' forbids inline script and style; the browser walk (tests/browser/
+# test_every_page.py) sees violations too, but only for the pages it reaches as one role.
+INLINE = {
+    "inline <script>": re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE),
+    "<style> element": re.compile(r"<style[\s>]", re.IGNORECASE),
+    "style attribute": re.compile(r"<[a-z][^>]*\sstyle\s*=", re.IGNORECASE),
+    "event-handler attribute": re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.IGNORECASE),
+    "hx-on attribute": re.compile(r"<[a-z][^>]*\s(?:data-)?hx-on", re.IGNORECASE),
+    "javascript: URL": re.compile(r"javascript:", re.IGNORECASE),
+}
+
+
+def inline_code(html: str) -> list[str]:
+    """What in a page would need 'unsafe-inline' (none may)."""
+    return [name for name, pattern in INLINE.items() if pattern.search(html)]
 
 
 def test_every_endpoint_and_method_is_in_the_matrix(app: Flask) -> None:
@@ -65,6 +81,10 @@ def _check(client: FlaskClient, case: Case, role: str, values: dict[str, Any]) -
         ok = response.status_code in expected
     else:
         ok = response.status_code == expected
+    if ok and case.method == "GET" and response.mimetype == "text/html":
+        found = inline_code(response.get_data(as_text=True))
+        if found:
+            return f"{role} GET {path}: {', '.join(found)}"
     if ok:
         return None
     return (
@@ -90,3 +110,13 @@ def test_role_matrix(role: str, app: Flask, staff: Staff) -> None:
         if (failure := _check(client, case, role, values))
     ]
     assert failures == [], "\n".join(failures)
+
+
+def test_inline_code_check_finds_what_csp_would_block() -> None:
+    assert inline_code('<script src="/static/js/kiosk.js" defer></script>') == []
+    assert inline_code('<p class="lead">Click on=off style is fine in text</p>') == []
+    assert inline_code("<script>alert(1)</script>") == ["inline <script>"]
+    assert inline_code('<div style="color:red">') == ["style attribute"]
+    assert inline_code('<button onclick="go()">') == ["event-handler attribute"]
+    assert inline_code('<form hx-on::after-request="x">') == ["hx-on attribute"]
+    assert inline_code("<style>p{}</style>") == ["<style> element"]

@@ -97,7 +97,8 @@ def _line_data(**changes: str) -> dict[str, str]:
         "text_keyword": "",
         "hours": "6pm-10pm",
         "languages": "English",
-        "notes": "",
+        "public_note": "",
+        "staff_notes": "",
         "sort_order": "50",
     }
     data.update(changes)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 LOGIN = "login"  # a redirect to the staff login page (or an HX-Redirect there for htmx)
-ROLES = ("anonymous", "facilitator", "admin", "disabled")
+ROLES = ("anonymous", "facilitator", "admin", "disabled", "peer")
 
 Expected = int | str | tuple[int, ...]
 
@@ -31,9 +31,15 @@ class Case:
     admin: Expected
     disabled: Expected = LOGIN
     data: tuple[tuple[str, str], ...] = ()
+    # A peer supporter's login (kiosk/introductions) gets nothing but its own pages: unless a
+    # case says otherwise, 403 wherever a logged-out visitor is sent to log in, and the same as
+    # anyone on kiosk pages.
+    peer: Expected | None = None
 
     def expected(self, role: str) -> Expected:
         """What this role must get."""
+        if role == "peer" and self.peer is None:
+            return 403 if self.anonymous == LOGIN else self.anonymous
         return getattr(self, role)  # type: ignore[no-any-return]
 
 

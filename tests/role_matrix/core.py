@@ -27,7 +27,11 @@ ROUTES = {
         public("GET", "/staff/setup/not-a-token", 404),
         public("POST", "/staff/setup/not-a-token", 404),
     ],
-    "auth.home": [staff_only("GET", "/staff/"), staff_only("GET", "/staff")],
+    "auth.home": [
+        # A peer supporter's home is their own page (kiosk/introductions).
+        staff_only("GET", "/staff/", peer=302),
+        staff_only("GET", "/staff", peer=302),
+    ],
     "admin.users": [
         admin_only("GET", "/staff/admin/users"),
         admin_only("POST", "/staff/admin/users", 400),

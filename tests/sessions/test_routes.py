@@ -137,8 +137,13 @@ def test_console_and_roster_as_page_and_fragment(
 def test_today_lists_todays_sessions(facilitator_client: FlaskClient, app: Flask) -> None:
     with app.app_context():
         make_session(title="Today circle")
+        make_session(title="Next week circle", starts_in_minutes=7 * 24 * 60)
     page = facilitator_client.get("/staff/sessions").get_data(as_text=True)
-    assert "Today circle" in page
+    # The "Today" section only (the "Coming up" table lists today's sessions as well).
+    today = page.split("<h2>Today</h2>", 1)[1].split("<h2>Coming up</h2>", 1)[0]
+    assert "Today circle" in today and "No sessions today." not in today
+    assert "Next week circle" not in today
+    assert "Next week circle" in page
 
 
 def test_walk_in_and_tally(facilitator_client: FlaskClient, app: Flask) -> None:

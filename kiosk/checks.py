@@ -1,0 +1,76 @@
+"""CHECK constraints: the database refuses what the code would never write.
+
+Every enum-like column and every range the code relies on, generated from the same Python
+enums and tuples the forms and services use, so a new value is added in one place. Migration
+``0007_constraints`` created them from this list; a later change to an enum here needs a
+migration that replaces the constraint (``tests/core/test_constraints.py`` notices).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import CheckConstraint, MetaData
+
+from .auth.models import Role
+from .help import services as help_services
+from .resources import services as resource_services
+from .sessions.models import Format, IncidentOutcome, Source, Visit
+
+
+@dataclass(frozen=True)
+class Check:
+    """One CHECK constraint: its table, short name and SQL condition."""
+
+    table: str
+    name: str
+    condition: str
+
+
+def one_of(table: str, column: str, values: Iterable[str]) -> Check:
+    """``column`` holds one of ``values`` (NULL passes, as for any CHECK: NOT NULL is separate)."""
+    quoted = ", ".join("'" + value.replace("'", "''") + "'" for value in values)
+    return Check(table, f"{column}_valid", f"{column} IN ({quoted})")
+
+
+def at_least_zero(table: str, *columns: str) -> list[Check]:
+    """Counts and totals are never negative."""
+    return [Check(table, f"{column}_not_negative", f"{column} >= 0") for column in columns]
+
+
+def rules() -> list[Check]:
+    """Every CHECK constraint of the schema, from the code's own enums."""
+    daily_kinds = ("help_now", *help_services.DAILY_KIND.values())
+    return [
+        one_of("users", "role", Role),
+        one_of("group_sessions", "format", Format),
+        Check("group_sessions", "ends_after_start", "ends_at > starts_at"),
+        *at_least_zero("group_sessions", "opens_minutes_before"),
+        one_of("sign_ins", "visit", Visit),
+        one_of("sign_ins", "source", Source),
+        one_of("session_notes", "incident_outcome", IncidentOutcome),
+        *at_least_zero("session_notes", "follow_ups", "incidents"),
+        one_of("crisis_lines", "how", help_services.HOW_CHOICES),
+        one_of("quiet_word_requests", "timing", help_services.WHEN_CHOICES),
+        one_of("quiet_word_requests", "outcome", help_services.OUTCOMES),
+        one_of("professional_help_requests", "help_type", help_services.HELP_TYPES),
+        one_of("professional_help_requests", "outcome", help_services.OUTCOMES),
+        one_of("help_daily_counts", "kind", daily_kinds),
+        *at_least_zero("help_daily_counts", "requests", "acknowledged", "response_seconds_total"),
+        # "" is "cost not known".
+        one_of("resource_services", "cost", ("", *resource_services.COSTS)),
+        one_of("resource_services", "status", resource_services.STATUSES),
+        Check("resource_hours", "weekday_valid", "weekday BETWEEN 0 AND 6"),
+        *at_least_zero("resource_view_counts", "views"),
+    ]
+
+
+def attach(metadata: MetaData) -> None:
+    """Put the constraints on the model tables (so models and migrations describe the same)."""
+    for check in rules():
+        table = metadata.tables[check.table]
+        if not any(
+            isinstance(c, CheckConstraint) and c.name == check.name for c in table.constraints
+        ):
+            table.append_constraint(CheckConstraint(check.condition, name=check.name))

@@ -1,0 +1,1 @@
+"""Impact: optional check-in measures, the post-session question, stories, and reports."""

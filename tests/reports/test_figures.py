@@ -1,0 +1,235 @@
+"""A report over fixture data reproduces hand-computed figures, suppressed where it must be."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from kiosk.db import write_transaction
+from kiosk.reports import export, figures
+from kiosk.reports.models import MeasureAnswer, PostSessionAnswer
+from kiosk.sessions.models import GroupSession, SignIn
+from kiosk.signin.models import VisitorCode
+
+TZ = "America/New_York"
+PERIOD = figures.Filters(date(2026, 1, 1), date(2026, 3, 31), tz=TZ)
+# Sessions attended per visitor code, and three sign-ins without a code.
+ATTENDED = {"c1": 4, "c2": 2, "c3": 1, "c4": 1, "c5": 1, "c6": 3}
+UCLA = {  # code -> [(date, score)]
+    "c1": [(date(2026, 1, 10), 8), (date(2026, 3, 1), 5)],  # paired: -3
+    "c2": [(date(2026, 3, 1), 6), (date(2026, 3, 20), 4)],  # 19 days apart: not paired
+    "c3": [(date(2026, 1, 5), 7), (date(2026, 2, 10), 6), (date(2026, 3, 15), 6)],  # -1
+    "c4": [(date(2026, 1, 2), 6), (date(2026, 2, 15), 6)],  # 0
+}
+
+
+def _code(name: str) -> str:
+    return name.ljust(64, "0")
+
+
+@pytest.fixture
+def fixture_data(app: Flask) -> dict[str, str]:
+    with app.app_context(), write_transaction() as session:
+        for name in ATTENDED:
+            session.add(VisitorCode(code_hash=_code(name)))
+        ours = [
+            GroupSession(
+                id=f"s{n}",
+                series_id="tuesday",
+                title="Tuesday circle",
+                starts_at=datetime(2026, 3, 3 + 7 * n, 18),
+                ends_at=datetime(2026, 3, 3 + 7 * n, 19),
+                facilitators="Sam, Robin",
+            )
+            for n in range(4)
+        ]
+        other = GroupSession(
+            id="other",
+            title="Other group",
+            starts_at=datetime(2026, 2, 2, 18),
+            ends_at=datetime(2026, 2, 2, 19),
+            facilitators="Lee",
+        )
+        outside = GroupSession(
+            id="outside",
+            title="Tuesday circle",
+            series_id="tuesday",
+            starts_at=datetime(2026, 4, 7, 18),
+            ends_at=datetime(2026, 4, 7, 19),
+        )
+        session.add_all([*ours, other, outside])
+        session.flush()
+        for name, times in ATTENDED.items():
+            for n in range(times):
+                session.add(
+                    SignIn(session_id=f"s{n}", visitor_code_hash=_code(name), visit="returning")
+                )
+        for _ in range(3):
+            session.add(SignIn(session_id="s0", visit="first"))
+        session.add(SignIn(session_id="outside", visitor_code_hash=_code("c3")))
+        for name, answers in UCLA.items():
+            for day, value in answers:
+                session.add(
+                    MeasureAnswer(
+                        code_hash=_code(name),
+                        answered_on=day,
+                        measure="ucla3",
+                        answers="x",
+                        score=Decimal(value),
+                    )
+                )
+        session.add(
+            MeasureAnswer(
+                code_hash=_code("c1"), answered_on=date(2026, 2, 1), measure="ucla3", answers="3,,2"
+            )
+        )
+        for feeling in ["a_lot"] * 6 + ["a_little"] * 3 + ["less"]:
+            session.add(
+                PostSessionAnswer(
+                    group_session_id="s1", answered_on=date(2026, 3, 10), feeling=feeling
+                )
+            )
+        session.add(
+            PostSessionAnswer(
+                group_session_id="s1",
+                answered_on=date(2026, 3, 10),
+                feeling="a_lot",
+                story="Being heard.",
+                consent=True,
+                review="approved",
+            )
+        )
+        session.add(
+            PostSessionAnswer(
+                group_session_id="s1",
+                answered_on=date(2026, 3, 10),
+                feeling="a_lot",
+                story="Not yet reviewed.",
+                consent=True,
+                review="pending",
+            )
+        )
+    return {}
+
+
+def test_hand_computed_figures(app: Flask, fixture_data: dict[str, str]) -> None:
+    with app.app_context():
+        report = figures.build(PERIOD, threshold=1)  # nothing hidden: the raw figures
+    assert report.sessions_held == 5  # four Tuesdays and the February group; April is outside
+    assert report.attendance.total.value == sum(ATTENDED.values()) + 3 == 15
+    assert report.visitors.value == 6  # distinct codes
+    assert report.no_code_signins.value == 3
+    assert report.two_or_more.value == 3 / 6  # c1, c2, c6
+    assert report.four_or_more.value == 1 / 6  # c1
+    assert report.median_sessions.value == 1.5  # 1 1 1 2 3 4
+    ucla = next(s for s in report.measures if s.measure.key == "ucla3")
+    assert ucla.answers.value == 10  # nine complete and one with a skipped item
+    assert ucla.mean.value == 54 / 9 == 6.0
+    assert ucla.share is not None and ucla.share.value == 7 / 9
+    change = next(c for c in report.changes if c.measure.key == "ucla3")
+    # c1 8 -> 5, c3 7 -> 6, c4 6 -> 6: differences -3, -1, 0; c2's answers are 19 days apart.
+    assert change.pairs == 3
+    assert change.mean == pytest.approx(-4 / 3)
+    # sd = sqrt(((-5/3)^2 + (1/3)^2 + (4/3)^2) / 2) = 1.5275; t(2) = 4.303; half = 3.7948
+    assert change.low == pytest.approx(-5.1281, abs=1e-3)
+    assert change.high == pytest.approx(2.4614, abs=1e-3)
+    assert [c.value for c in report.feelings] == [8, 3, 0, 1, 0]  # 6 + 2 with a story
+    assert report.stories == ["Being heard."]  # pending texts never appear
+
+
+def test_a_cell_of_3_is_hidden_on_screen(app: Flask, fixture_data: dict[str, str]) -> None:
+    with app.app_context():
+        report = figures.build(PERIOD, threshold=5)
+    assert report.no_code_signins.suppressed and report.no_code_signins.shown() is None
+    assert not report.visitors.suppressed
+    change = next(c for c in report.changes if c.measure.key == "ucla3")
+    assert change.suppressed  # n = 3 pairs
+    # The "less" answer (1) is hidden, and so is a second answer so the total tells nothing.
+    assert report.feelings[3].suppressed and report.feelings[1].suppressed
+    assert not report.feelings[2].suppressed and report.feelings[2].shown() == 0
+
+
+def test_screen_shows_hidden_and_never_the_small_numbers(
+    app: Flask, fixture_data: dict[str, str], admin_client: FlaskClient
+) -> None:
+    html = admin_client.get("/staff/reports?period=custom&from=2026-01-01&to=2026-03-31").get_data(
+        as_text=True
+    )
+    assert "Sign-ins without a code" in html
+    no_code = html.split("Sign-ins without a code (not counted above)</dt><dd>")[1][:60]
+    assert "hidden" in no_code and "3" not in no_code
+    for chart in (
+        "Attendance by month",
+        "First-time and returning sign-ins",
+        "Measure means by month",
+    ):
+        assert f'aria-label="{chart}"' in html
+
+
+def test_funder_csv_hides_below_11(
+    app: Flask, fixture_data: dict[str, str], admin_client: FlaskClient
+) -> None:
+    response = admin_client.get(
+        "/staff/reports/export.csv?period=custom&from=2026-01-01&to=2026-03-31&funder=1"
+    )
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    counts = [r["value"] for r in rows if r["kind"] == "count"]
+    assert "suppressed" in counts
+    assert not any(v.isdigit() and 1 <= int(v) <= 10 for v in counts)
+    visitors = next(r for r in rows if r["row"].startswith("unduplicated"))
+    assert visitors["value"] == "suppressed"  # 6 people
+
+
+def test_facilitators_see_their_own_groups(
+    app: Flask, fixture_data: dict[str, str], staff: object
+) -> None:
+    with app.app_context():
+        sam = figures.build(figures.Filters(PERIOD.start, PERIOD.end, facilitator="sam", tz=TZ), 1)
+        lee = figures.build(figures.Filters(PERIOD.start, PERIOD.end, facilitator="lee", tz=TZ), 1)
+        group = figures.build(figures.Filters(PERIOD.start, PERIOD.end, group="other", tz=TZ), 1)
+    assert sam.sessions_held == 4 and lee.sessions_held == 1 and group.sessions_held == 1
+    assert lee.attendance.total.value == 0
+
+
+def test_facilitator_page_and_funder_export_rights(
+    app: Flask, fixture_data: dict[str, str], facilitator_client: FlaskClient
+) -> None:
+    assert facilitator_client.get("/staff/reports").status_code == 200
+    assert facilitator_client.get("/staff/reports/export.csv?funder=1").status_code == 403
+    assert facilitator_client.get("/staff/reports/funder").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "period=custom&from=2026-02-30&to=2026-03-01",
+        "period=custom&from=2026-03-01&to=2026-01-01",
+        "period=custom&from=1900-01-01&to=2026-01-01",
+        "period=quarter&from=%00",
+        "group=" + "x" * 500,
+        "period=weird&from=2026-01-01",
+    ],
+)
+def test_bad_filters_get_a_message_not_an_error(admin_client: FlaskClient, query: str) -> None:
+    response = admin_client.get(f"/staff/reports?{query}")
+    assert response.status_code in (200, 400)
+    html = response.get_data(as_text=True)
+    assert "Traceback" not in html
+    if response.status_code == 400:
+        assert 'role="alert"' in html
+
+
+def test_csv_rows_are_the_page_figures(app: Flask, fixture_data: dict[str, str]) -> None:
+    with app.app_context():
+        report = figures.build(PERIOD, threshold=5)
+    rows = {(r[0], r[1], r[2]): r[4] for r in export.rows(report)}
+    assert rows[("visitors", "unduplicated (distinct codes)", "")] == "6"
+    assert rows[("visitors", "sign-ins without a code", "")] == "suppressed"
+    assert rows[("attendance", "total", "total")] == "15"
