@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -94,7 +95,7 @@ NAMED = ("short", "medium", "long", "full")
 
 def format_locale() -> Locale:
     """The reader's language with the center's region (KIOSK_REGION, default US)."""
-    region = str(current_app.config.get("KIOSK_REGION") or "US")
+    region = str(current_app.config["KIOSK_REGION"])
     language = str(get_locale() or "en").split("_")[0]
     try:
         return Locale.parse(f"{language}_{region}")
@@ -154,6 +155,7 @@ def format_moment(value: datetime | None, fmt: str = "short") -> str:
 
 def init_formats(app: Flask) -> None:
     """Replace Flask-Babel's date filters with the center-locale ones above."""
+    app.config.setdefault("KIOSK_REGION", os.environ.get("KIOSK_REGION") or "US")
     app.jinja_env.filters.update(
         timeformat=format_clock, dateformat=format_day, datetimeformat=format_moment
     )

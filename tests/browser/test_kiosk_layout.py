@@ -93,3 +93,24 @@ def test_still_here_keeps_the_screen(browser: Any, live_server: LiveServer) -> N
     assert not page.get_by_role("dialog").is_visible()
     context.close()
     watch.assert_clean()
+
+
+def test_the_staff_login_reached_from_the_kiosk_resets_on_idle(
+    browser: Any, live_server: LiveServer
+) -> None:
+    context, page, watch = new_page(browser, live_server.url)
+    page.clock.install()
+    page.goto("/")
+    page.get_by_role("link", name="Staff").click()
+    page.wait_for_url("**/staff/login")
+    page.get_by_label("Username").fill("half-typed")
+    page.wait_for_load_state("load")
+    page.clock.run_for(76_000)
+    assert page.get_by_role("dialog").is_visible()
+    with page.expect_navigation():
+        page.clock.run_for(16_000)
+    assert page.url.rstrip("/") == live_server.url
+    page.go_back()
+    assert "half-typed" not in page.content()
+    context.close()
+    watch.assert_clean()

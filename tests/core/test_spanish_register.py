@@ -26,11 +26,12 @@ TU_FORMS = (
 TU_IMPERATIVES_ANYWHERE = (
     "guárdalo escríbelo imprímelo llévatelo avísale quédate sáltate hazlo dinos cuéntanos"
     " atiéndelas ciérralas cámbialo explícale siéntate ponte cuídate tómate déjanos"
+    " regístrate acórtalo anótalo márcala elígelo tócala"
 )
 # Bare tú imperatives, checked at the start of a sentence only.
 TU_IMPERATIVES_START = (
-    "toca pulsa elige escribe busca llama mira vuelve pide cambia añade comprueba anota"
-    " escanea guarda respira piensa habla recuerda lee ven di haz pon sal usa"
+    "toca pulsa elige escribe busca llama mira pide cambia añade comprueba anota"
+    " escanea guarda respira piensa recuerda lee ven di haz pon sal usa"
     " prueba intenta mantén"
 )
 

@@ -413,7 +413,7 @@ def test_flow_in_spanish(client: FlaskClient, app: Flask) -> None:
     token = csrf_from(client.get("/").get_data(as_text=True))
     client.post("/language", data={"lang": "es", "next": "/", "csrf_token": token})
     kiosk = Kiosk(client)
-    assert "Regístrate en un grupo" in kiosk.html
+    assert "Regístrese en un grupo" in kiosk.html
     kiosk.start(group_id)
     assert "¿Es tu primera vez aquí?" in kiosk.html and "Empezar de nuevo" in kiosk.html
     kiosk.tap("newcode")
