@@ -149,6 +149,15 @@ def upgrade():
         )
 
     # ### end Alembic commands ###
+    # The new staff role `peer`: 0007_constraints' CHECK on users.role allowed only admin and
+    # facilitator (kiosk/checks.py now lists all three).
+    _role_check("role IN ('admin', 'facilitator', 'peer')")
+
+
+def _role_check(condition):
+    with op.batch_alter_table("users") as batch_op:
+        batch_op.drop_constraint(op.f("ck_users_role_valid"), type_="check")
+        batch_op.create_check_constraint("role_valid", condition)
 
 
 def downgrade():
@@ -167,3 +176,5 @@ def downgrade():
     op.drop_table("peer_supporters")
     op.drop_table("introduction_monthly_counts")
     # ### end Alembic commands ###
+    op.execute("DELETE FROM users WHERE role = 'peer'")
+    _role_check("role IN ('admin', 'facilitator')")
