@@ -75,3 +75,24 @@ def test_resource_codes_are_standard_qr(browser: Any, live_server: LiveServer, s
     assert card.startswith("Riverton Community Counseling\nCall: +12025550100")
     context.close()
     watch.assert_clean()
+
+
+def test_plan_codes_are_standard_qr(browser: Any, live_server: LiveServer) -> None:
+    """The plan's "Show as QR codes" screen: one readable code per written step, with its words."""
+    context, page, watch = new_page(browser, live_server.url)
+    page.goto("/plan")
+    page.get_by_role("button", name="Start").click()
+    page.get_by_text("Step 1 of 6").wait_for()
+    page.locator("textarea").fill("Short walk by the river")
+    for step in range(2, 7):
+        page.get_by_role("button", name="Next").click()
+        page.get_by_text(f"Step {step} of 6").wait_for()
+    page.get_by_role("button", name="Next").click()
+    page.get_by_role("button", name="Show as QR codes").click()
+    page.get_by_role("button", name="Show the words").wait_for()
+    codes = _read_codes(page)
+    # Step 5 starts pre-filled from the crisis list, so two steps carry words.
+    assert len(codes) == page.locator(".plan-qr figure.qr").count() >= 1
+    assert any("Short walk by the river" in text for _caption, text in codes), codes
+    context.close()
+    watch.assert_clean()
