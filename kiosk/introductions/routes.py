@@ -22,7 +22,7 @@ from .. import clock
 from ..auth.access import _unauthorized, admin_required, peer_required
 from ..auth.models import Role
 from ..signin import services as codes
-from ..signin.routes import _kiosk_key
+from ..signin.routes import code_guesser, remember_guesser
 from ..start.confirmation import signed_in_screen
 from ..web import is_staff_path, page_or_fragment, redirect_page
 from . import services
@@ -176,12 +176,14 @@ def meet_step() -> Response:  # noqa: PLR0911, PLR0912  (one branch per button, 
 def _meet_code(form: MeetForm) -> Response:
     typed = form.code.data or ""
     form.code.data = ""  # never echo the typed code back into the page
+    key, fresh = code_guesser()
     try:
-        digest = codes.check_code(typed, codes.code_key(_secret()), _kiosk_key())
+        digest = codes.check_code(typed, codes.code_key(_secret()), key)
     except codes.TooManyTries:
         return _render_meet(form, "codeentry", code_error=_paused_message())
     if digest is None:
-        return _render_meet(form, "codeentry", code_error=_unknown_code_message())
+        response = _render_meet(form, "codeentry", code_error=_unknown_code_message())
+        return remember_guesser(response, fresh)
     form.code_ref.data = codes.sign_code_ref(_secret(), digest)
     return _render_meet(form, "consent")
 
@@ -250,17 +252,18 @@ def check() -> Response:  # noqa: PLR0911  (one return per outcome, read top to 
     if go == "check":
         typed = form.code.data or ""
         form.code.data = ""
+        key, fresh = code_guesser()
         try:
-            digest = codes.check_code(typed, codes.code_key(_secret()), _kiosk_key())
+            digest = codes.check_code(typed, codes.code_key(_secret()), key)
         except codes.TooManyTries:
             return _render_check(form, message=_paused_message())
         intro = services.for_code(digest) if digest else None
         if intro is None:
-            # Uniform on purpose: a wrong code and a right code with no request read the same,
-            # so trying codes tells nobody which ones exist.
-            return _render_check(form, message=_nothing_message())
+            # Uniform on purpose: a wrong code and a right code with no request read the same
+            # (the limiter cookie too is set for both), so trying codes tells nobody which exist.
+            return remember_guesser(_render_check(form, message=_nothing_message()), fresh)
         form.code_ref.data = codes.sign_code_ref(_secret(), digest or "")
-        return _render_check(form, intro)
+        return remember_guesser(_render_check(form, intro), fresh)
     digest = codes.read_code_ref(_secret(), form.code_ref.data or "")
     intro = services.for_code(digest) if digest else None
     if intro is None:

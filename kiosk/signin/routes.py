@@ -73,13 +73,30 @@ def _guesser() -> tuple[str, str | None]:
     return services.browser_key(token), fresh
 
 
-def _kiosk_key() -> str:
-    """The limiter key alone, for other areas' code checks (introductions).
+def code_guesser() -> tuple[str, str | None]:
+    """The wrong-code limiter key for this kiosk or browser, and a new limiter cookie, if any.
 
-    Without the cookie step of ``_guesser`` an unenrolled browser gets a fresh key each time, so
-    there only the shared ceiling of unenrolled browsers applies; enrolled kiosks are unchanged.
+    Every kiosk screen that checks a visitor code (sign-in, Meet a peer, Check my request) uses
+    this and ``remember_guesser``, so one browser's wrong codes count together wherever typed.
     """
-    return _guesser()[0]
+    return _guesser()
+
+
+def remember_guesser(response: Response, fresh: str | None) -> Response:
+    """Set the limiter cookie on ``response`` when ``code_guesser`` made a new one."""
+    if fresh:
+        # Random, HttpOnly, a day long: it only lets this browser's wrong codes be counted
+        # apart from everyone else's. Nothing about the person is in it or kept with it. Path
+        # "/" so that every screen that checks codes sees the same one.
+        response.set_cookie(
+            LIMITER_COOKIE,
+            fresh,
+            max_age=LIMITER_COOKIE_SECONDS,
+            httponly=True,
+            samesite="Lax",
+            path="/",
+        )
+    return response
 
 
 def _render(
@@ -201,19 +218,7 @@ def _check_code(form: StepForm, row: GroupSession) -> Response:
         return _render(form, row, flow.CODE, code_error=message)
     if digest is None:
         message = _("We don't know that code. Check the words, or continue without it.")
-        response = _render(form, row, flow.CODE, code_error=message)
-        if fresh:
-            # Random, HttpOnly, a day long: it only lets this browser's wrong codes be counted
-            # apart from everyone else's. Nothing about the person is in it or kept with it.
-            response.set_cookie(
-                LIMITER_COOKIE,
-                fresh,
-                max_age=LIMITER_COOKIE_SECONDS,
-                httponly=True,
-                samesite="Lax",
-                path="/signin",
-            )
-        return response
+        return remember_guesser(_render(form, row, flow.CODE, code_error=message), fresh)
     form.code_ref.data = services.sign_code_ref(_secret(), digest)
     return _carry_out(flow.after_code_recognized(_steps(row)), form, row)
 
