@@ -36,8 +36,10 @@ def runs(job: str | None = None) -> list[OperationRun]:
     return found
 
 
-def start_server(data_dir: Path, port: int, database_url: str = "") -> subprocess.Popen[bytes]:
-    """A real ``python wsgi.py`` on 127.0.0.1:port with the scheduler on."""
+def start_server(
+    data_dir: Path, port: int, database_url: str = "", scheduler: bool = True
+) -> subprocess.Popen[bytes]:
+    """A real ``python wsgi.py`` on 127.0.0.1:port (with the scheduler on unless told)."""
     env = {
         **os.environ,
         "KIOSK_DATA_DIR": str(data_dir),
@@ -45,7 +47,7 @@ def start_server(data_dir: Path, port: int, database_url: str = "") -> subproces
         "KIOSK_PORT": str(port),
         "KIOSK_THREADS": "2",
         "KIOSK_DATABASE_URL": database_url,
-        "KIOSK_SCHEDULER": "on",
+        "KIOSK_SCHEDULER": "on" if scheduler else "off",
     }
     return subprocess.Popen(
         [sys.executable, str(ROOT / "wsgi.py")],

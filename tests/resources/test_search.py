@@ -15,7 +15,7 @@ from tests.conftest import csrf_from
 
 
 def _names(html: str) -> list[str]:
-    return re.findall(r'class="result-name">([^<]+)<', html)
+    return re.findall(r'class="result-name"[^>]*>([^<]+)<', html)
 
 
 def _search(client: FlaskClient, fragment: bool = True, **fields: str) -> Any:

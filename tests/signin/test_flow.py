@@ -415,7 +415,7 @@ def test_flow_in_spanish(client: FlaskClient, app: Flask) -> None:
     kiosk = Kiosk(client)
     assert "Regístrese en un grupo" in kiosk.html
     kiosk.start(group_id)
-    assert "¿Es tu primera vez aquí?" in kiosk.html and "Empezar de nuevo" in kiosk.html
+    assert "¿Es su primera vez aquí?" in kiosk.html and "Empezar de nuevo" in kiosk.html
     kiosk.tap("newcode")
     assert "Su código de visitante" in kiosk.html
 
