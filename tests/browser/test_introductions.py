@@ -107,7 +107,7 @@ def test_meet_a_peer_from_request_to_end(browser: Any, live_server: LiveServer) 
     expect(tablet.get_by_role("alert")).to_contain_text("Marque la casilla")
     consent.check()
     _tap(tablet, "Enviar mi solicitud")
-    expect(tablet.get_by_role("heading", name="Ya está registrado/a")).to_be_visible()
+    expect(tablet.get_by_role("heading", name="Gracias, ya está todo listo")).to_be_visible()
     assert tablet.url == f"{live_server.url}/introductions/"  # no step got a URL of its own
     intro_id, token = _stored(live_server)
     assert token
