@@ -137,3 +137,15 @@ def log_in(page: Any, username: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/staff/")
+
+
+def write_plan(page: Any, first_step: str) -> None:
+    """Walk the plan from its start, writing ``first_step`` in step 1, to the finished plan."""
+    page.goto("/plan")
+    page.get_by_role("button", name="Start").click()
+    page.get_by_text("Step 1 of 6").wait_for()
+    page.locator("textarea").fill(first_step)
+    for step in range(2, 7):
+        page.get_by_role("button", name="Next").click()
+        page.get_by_text(f"Step {step} of 6").wait_for()
+    page.get_by_role("button", name="Next").click()

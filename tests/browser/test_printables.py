@@ -13,7 +13,7 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from tests.browser.conftest import new_page
+from tests.browser.conftest import new_page, write_plan
 from tests.browser.test_resources import _fill
 from tests.conftest import LiveServer
 from tests.sessions.helpers import make_session
@@ -66,14 +66,7 @@ def test_visitor_code_slip_prints_the_code(browser: Any, live_server: LiveServer
 
 def test_plan_prints_its_sections(browser: Any, live_server: LiveServer) -> None:
     context, page, watch = new_page(browser, live_server.url)
-    page.goto("/plan")
-    page.get_by_role("button", name="Start").click()
-    page.get_by_text("Step 1 of 6").wait_for()
-    page.locator("textarea").fill("Short walk by the river")
-    for step in range(2, 7):
-        page.get_by_role("button", name="Next").click()
-        page.get_by_text(f"Step {step} of 6").wait_for()
-    page.get_by_role("button", name="Next").click()
+    write_plan(page, "Short walk by the river")
     page.get_by_role("button", name="Print").wait_for()
     text = _pdf_text(page.pdf(format="Letter"))
     assert "Short walk by the river" in text

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import new_page
+from tests.browser.conftest import new_page, write_plan
 from tests.browser.test_resources import _fill
 from tests.conftest import LiveServer
 
@@ -80,14 +80,7 @@ def test_resource_codes_are_standard_qr(browser: Any, live_server: LiveServer, s
 def test_plan_codes_are_standard_qr(browser: Any, live_server: LiveServer) -> None:
     """The plan's "Show as QR codes" screen: one readable code per written step, with its words."""
     context, page, watch = new_page(browser, live_server.url)
-    page.goto("/plan")
-    page.get_by_role("button", name="Start").click()
-    page.get_by_text("Step 1 of 6").wait_for()
-    page.locator("textarea").fill("Short walk by the river")
-    for step in range(2, 7):
-        page.get_by_role("button", name="Next").click()
-        page.get_by_text(f"Step {step} of 6").wait_for()
-    page.get_by_role("button", name="Next").click()
+    write_plan(page, "Short walk by the river")
     page.get_by_role("button", name="Show as QR codes").click()
     page.get_by_role("button", name="Show the words").wait_for()
     codes = _read_codes(page)
