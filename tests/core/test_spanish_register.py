@@ -21,6 +21,8 @@ VOSOTROS = "vosotros vosotras os estáis sois tenéis podéis queréis sabéis h
 TU_FORMS = (
     "tú tu tus ti te contigo eres estás tienes puedes quieres necesitas sabes sientes vienes"
     " podrías quisieras escribas termines puedas vayas"
+    # Infinitives with the tú pronoun attached (usted: encontrarle, buscarle).
+    " encontrarte buscarte llamarte ayudarte contactarte verte"
 )
 # Imperatives with a pronoun attached are tú whatever their place in the sentence.
 TU_IMPERATIVES_ANYWHERE = (
