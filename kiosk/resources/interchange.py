@@ -25,8 +25,8 @@ from sqlalchemy.orm import selectinload
 from ..csvsafe import neutralize, restore
 from ..db import write_transaction
 from ..extensions import db
+from . import fields, services
 from . import hours as hours_mod
-from . import services
 from .categories import (
     BY_SLUG,
     CATEGORIES,
@@ -42,46 +42,11 @@ FORMATS = ("csv", "hsds-json", "hsds-csv")
 CRISIS_CODE = "porchlight:crisis"
 VERIFY_LOCALLY_CODE = "porchlight:verify-locally"
 
-# The simple CSV template: one row per service (documented in README.md).
-CSV_COLUMNS = (
-    "id",
-    "organization",
-    "name",
-    "description",
-    "categories",
-    "phone",
-    "text",
-    "website",
-    "email",
-    "address",
-    "city",
-    "region",
-    "postal_code",
-    "country",
-    "hours",
-    "hours_exceptions",
-    "cost",
-    "cost_note",
-    "eligibility",
-    "languages",
-    "accessibility",
-    "crisis",
-    "verify_locally",
-    "status",
-    "last_verified",
-    "verified_by",
-    "organization_id",
-    "organization_description",
-    "organization_website",
-    "organization_email",
-)
-_CSV_TO_INPUT = {
-    "id": "uuid",
-    "organization": "organization_name",
-    "text": "text_phone",
-    "organization_id": "organization_uuid",
-}
-_INPUT_TO_CSV = {v: k for k, v in _CSV_TO_INPUT.items()}
+# The simple CSV template: one row per service (documented in docs/RESOURCES.md), one column per
+# entry of fields.FIELDS.
+CSV_COLUMNS = fields.CSV_COLUMNS
+_CSV_TO_INPUT = fields.CSV_TO_NAME
+_INPUT_TO_CSV = fields.NAME_TO_CSV
 COST_OPTIONS = {"free": "Free", "sliding": "Sliding scale", "fee": "Fee"}
 
 
@@ -204,7 +169,7 @@ def _count(preview: ImportPreview) -> None:
         stored = existing.get(row.uuid)
         if stored is None:
             preview.new += 1
-        elif services.snapshot(stored) == services.input_snapshot(row):
+        elif not fields.differences(services.snapshot(stored), services.input_snapshot(row)):
             preview.unchanged += 1
         else:
             preview.changed += 1

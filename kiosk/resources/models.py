@@ -93,6 +93,9 @@ class ResourceService(db.Model):  # type: ignore[name-defined]
     eligibility: Mapped[str] = mapped_column(Text, default="")
     languages: Mapped[str] = mapped_column(String(200), default="")  # ISO 639-1, comma separated
     accessibility: Mapped[str] = mapped_column(Text, default="")
+    # What the Spanish kiosk shows instead of name / description when staff filled them in.
+    name_es: Mapped[str] = mapped_column(String(200), default="")
+    description_es: Mapped[str] = mapped_column(Text, default="")
     crisis: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     verify_locally: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(12), default="active", index=True)

@@ -1,16 +1,16 @@
-"""Resource directory logic: validate, save with an audit trail, verify, find, count views.
+"""Resource directory logic: save with an audit trail, verify, find, count views.
 
 Functions take plain values and raise named errors; none of them knows about ``request``.
+Checking input lives in ``validation`` and the list of a service's fields in ``fields``
+(both re-exported here for callers that only know this module).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 from flask_babel import lazy_gettext as _l
@@ -22,8 +22,8 @@ from ..center.services import Setting, register
 from ..center.services import get as get_setting
 from ..db import write_transaction
 from ..extensions import db
+from . import fields, search
 from . import hours as hours_mod
-from . import search
 from .categories import CATEGORIES, category_uuid
 from .models import (
     Organization,
@@ -35,6 +35,34 @@ from .models import (
     ResourceViewCount,
     new_uuid,
 )
+from .validation import (
+    COSTS,
+    ERROR_MESSAGES,
+    STATUSES,
+    InvalidResource,
+    ServiceInput,
+    check_email,
+    check_languages,
+    check_url,
+    display_phone,
+    normalize_phone,
+    parse_input,
+)
+
+# Re-exported (with everything defined here) for callers that only know this module.
+__all__ = [
+    "COSTS",
+    "ERROR_MESSAGES",
+    "STATUSES",
+    "InvalidResource",
+    "ServiceInput",
+    "check_email",
+    "check_languages",
+    "check_url",
+    "display_phone",
+    "normalize_phone",
+    "parse_input",
+]
 
 STALE_MONTHS = register(
     Setting(
@@ -48,263 +76,9 @@ STALE_MONTHS = register(
     )
 )
 
-COSTS = ("free", "sliding", "fee")
-STATUSES = ("active", "inactive")
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_SHORT_NUMBER_RE = re.compile(r"^\d{3,6}$")
-
-
-class InvalidResource(ValueError):
-    """Input for a service that cannot be saved; ``errors`` maps field name to an error code."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
-
 
 class ResourceNotFound(LookupError):
     """No service with that id."""
-
-
-@dataclass
-class ServiceInput:
-    """A service as plain, already validated values (from a form, a CSV row or HSDS)."""
-
-    name: str
-    organization_name: str
-    uuid: str = ""
-    organization_uuid: str = ""
-    organization_description: str = ""
-    organization_website: str = ""
-    organization_email: str = ""
-    description: str = ""
-    categories: list[str] = field(default_factory=list)
-    phone: str = ""
-    text_phone: str = ""
-    website: str = ""
-    email: str = ""
-    address: str = ""
-    city: str = ""
-    region: str = ""
-    postal_code: str = ""
-    country: str = ""
-    weekly: list[hours_mod.WeeklySlot] = field(default_factory=list)
-    exceptions: list[hours_mod.DatedException] = field(default_factory=list)
-    cost: str = ""
-    cost_note: str = ""
-    eligibility: str = ""
-    languages: list[str] = field(default_factory=list)
-    accessibility: str = ""
-    crisis: bool = False
-    verify_locally: bool = False
-    status: str = "active"
-    verified_on: date | None = None
-    verified_by: str = ""
-
-
-# ---- validation ----------------------------------------------------------------------------
-
-ERROR_MESSAGES = {
-    "required": _l("This is required."),
-    "too_long": _l("That is too long."),
-    "phone": _l("Enter a phone number that can be dialled, such as 555-123-4567."),
-    "url": _l("Enter a web address starting with http:// or https://."),
-    "email": _l("Enter an email address like name@example.org."),
-    "hours": _l("Write hours like “Mon-Fri 09:00-17:00; Sat 10:00-14:00”."),
-    "exceptions": _l("Write each exception like “2026-12-25 closed” or “2026-12-24 09:00-12:00”."),
-    "cost": _l("Choose free, sliding, fee or leave it blank."),
-    "status": _l("Choose active or inactive."),
-    "language": _l("Use language codes such as en, es, vi, separated by commas."),
-    "category": _l("Unknown category."),
-    "date": _l("Enter a date as YYYY-MM-DD."),
-    "yes_no": _l("Enter yes or no."),
-    "uuid": _l("Enter a UUID or leave it blank."),
-    "address_part": _l("With a street address, city, state or region and postal code are needed."),
-    "duplicate": _l("This id appears twice in the file."),
-}
-
-_LIMITS = {
-    "name": 200,
-    "organization_name": 200,
-    "address": 200,
-    "city": 100,
-    "region": 100,
-    "postal_code": 20,
-    "description": 4000,
-    "eligibility": 2000,
-    "accessibility": 2000,
-    "cost_note": 1000,
-    "organization_description": 4000,
-    "verified_by": 64,
-}
-_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-
-def normalize_phone(raw: str, country: str) -> str:
-    """A dialable number in E.164 (short codes such as 988 kept as typed); raises ValueError."""
-    text = raw.strip()
-    if not text:
-        return ""
-    if _SHORT_NUMBER_RE.match(text):
-        return text
-    # Imported on first use: phonenumbers' metadata is a large share of start-up time.
-    import phonenumbers  # noqa: PLC0415
-
-    try:
-        number = phonenumbers.parse(text, country)
-    except phonenumbers.NumberParseException as exc:
-        raise ValueError("phone") from exc
-    if not phonenumbers.is_valid_number(number):
-        raise ValueError("phone")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def display_phone(stored: str, country: str) -> str:
-    """A stored number in the way people in the center's country write it."""
-    if not stored or _SHORT_NUMBER_RE.match(stored):
-        return stored
-    import phonenumbers  # noqa: PLC0415  (see normalize_phone)
-
-    try:
-        number = phonenumbers.parse(stored, country)
-    except phonenumbers.NumberParseException:
-        return stored
-    fmt = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if phonenumbers.region_code_for_number(number) == country
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return phonenumbers.format_number(number, fmt)
-
-
-def check_url(raw: str) -> str:
-    """An http(s) address with a host, or ValueError."""
-    text = raw.strip()
-    if not text:
-        return ""
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in text:
-        raise ValueError("url")
-    if len(text) > 500:
-        raise ValueError("too_long")
-    return text
-
-
-def check_email(raw: str) -> str:
-    """An email address of plausible shape, or ValueError."""
-    text = raw.strip()
-    if text and (not _EMAIL_RE.match(text) or len(text) > 254):
-        raise ValueError("email")
-    return text
-
-
-def check_languages(raw: str) -> list[str]:
-    """ISO 639 codes from comma/semicolon-separated text, or ValueError."""
-    codes = []
-    for part in re.split(r"[,;\s]+", raw.strip().lower()):
-        if not part:
-            continue
-        try:
-            Locale.parse(part)
-        except (UnknownLocaleError, ValueError) as exc:
-            raise ValueError("language") from exc
-        if not re.fullmatch(r"[a-z]{2,3}", part):
-            raise ValueError("language")
-        codes.append(part)
-    return list(dict.fromkeys(codes))
-
-
-def _yes_no(raw: str) -> bool:
-    text = raw.strip().lower()
-    if text in ("yes", "y", "true", "1", "si", "sí"):
-        return True
-    if text in ("", "no", "n", "false", "0"):
-        return False
-    raise ValueError("yes_no")
-
-
-def parse_input(  # noqa: PLR0912  (one plain branch per kind of field reads best)
-    raw: dict[str, str], country: str, known_categories: set[str]
-) -> ServiceInput:
-    """Validate text fields into a ServiceInput; raises InvalidResource naming every bad field."""
-    errors: dict[str, str] = {}
-    values: dict[str, Any] = {}
-
-    def text(name: str, required: bool = False) -> str:
-        value = (raw.get(name) or "").strip()
-        if required and not value:
-            errors[name] = "required"
-        elif len(value) > _LIMITS.get(name, 500):
-            errors[name] = "too_long"
-        return value
-
-    for name in ("name", "organization_name"):
-        values[name] = text(name, required=True)
-    for name in (
-        "description",
-        "address",
-        "city",
-        "region",
-        "postal_code",
-        "cost_note",
-        "eligibility",
-        "accessibility",
-        "organization_description",
-        "verified_by",
-    ):
-        values[name] = text(name)
-    for name in ("uuid", "organization_uuid"):
-        value = text(name).lower()
-        if value and not _UUID_RE.match(value):
-            errors[name] = "uuid"
-        values[name] = value
-    checks = {
-        "phone": lambda v: normalize_phone(v, country),
-        "text_phone": lambda v: normalize_phone(v, country),
-        "website": check_url,
-        "organization_website": check_url,
-        "email": check_email,
-        "organization_email": check_email,
-        "languages": check_languages,
-        "weekly": hours_mod.parse_weekly,
-        "exceptions": hours_mod.parse_exceptions,
-        "crisis": _yes_no,
-        "verify_locally": _yes_no,
-    }
-    for name, check in checks.items():
-        source = {"weekly": "hours", "exceptions": "hours_exceptions"}.get(name, name)
-        try:
-            values[name] = check(raw.get(source) or "")
-        except hours_mod.HoursError:
-            errors[source] = "hours" if name == "weekly" else "exceptions"
-        except ValueError as exc:
-            errors[source] = str(exc)
-    cost = (raw.get("cost") or "").strip().lower()
-    if cost and cost not in COSTS:
-        errors["cost"] = "cost"
-    values["cost"] = cost
-    status = (raw.get("status") or "active").strip().lower()
-    if status not in STATUSES:
-        errors["status"] = "status"
-    values["status"] = status
-    slugs = [s.strip() for s in re.split(r"[;,]", raw.get("categories") or "") if s.strip()]
-    if any(slug not in known_categories for slug in slugs):
-        errors["categories"] = "category"
-    values["categories"] = list(dict.fromkeys(slugs))
-    verified = (raw.get("last_verified") or "").strip()
-    try:
-        values["verified_on"] = date.fromisoformat(verified) if verified else None
-    except ValueError:
-        errors["last_verified"] = "date"
-    values["country"] = (raw.get("country") or country).strip().upper()[:2]
-    if values.get("address"):
-        # HSDS (and anyone finding the place) needs the whole address, not only the street.
-        for part in ("city", "region", "postal_code"):
-            if not values.get(part) and part not in errors:
-                errors[part] = "address_part"
-    if errors:
-        raise InvalidResource(errors)
-    return ServiceInput(**values)
 
 
 # ---- categories ----------------------------------------------------------------------------
@@ -346,71 +120,12 @@ def category_name(category: ResourceCategory | Any, locale: str) -> str:
 
 def snapshot(service: ResourceService) -> dict[str, str]:
     """Every staff-editable value of a service as text (for diffs and the audit trail)."""
-    org = service.organization
-    return {
-        "name": service.name,
-        "organization_name": org.name if org else "",
-        "organization_description": org.description if org else "",
-        "organization_website": org.website if org else "",
-        "organization_email": org.email if org else "",
-        "description": service.description,
-        "categories": ";".join(sorted(c.slug for c in service.categories)),
-        "phone": service.phone,
-        "text_phone": service.text_phone,
-        "website": service.website,
-        "email": service.email,
-        "address": service.address,
-        "city": service.city,
-        "region": service.region,
-        "postal_code": service.postal_code,
-        "country": service.country,
-        "hours": hours_mod.format_weekly(weekly_of(service)),
-        "hours_exceptions": hours_mod.format_exceptions(exceptions_of(service)),
-        "cost": service.cost,
-        "cost_note": service.cost_note,
-        "eligibility": service.eligibility,
-        "languages": service.languages,
-        "accessibility": service.accessibility,
-        "crisis": "yes" if service.crisis else "no",
-        "verify_locally": "yes" if service.verify_locally else "no",
-        "status": service.status,
-        "last_verified": service.verified_on.isoformat() if service.verified_on else "",
-        "verified_by": service.verified_by,
-    }
+    return fields.text_of_service(service)
 
 
 def input_snapshot(data: ServiceInput) -> dict[str, str]:
     """The same text view of an input, to compare with ``snapshot`` of a stored service."""
-    return {
-        "name": data.name,
-        "organization_name": data.organization_name,
-        "organization_description": data.organization_description,
-        "organization_website": data.organization_website,
-        "organization_email": data.organization_email,
-        "description": data.description,
-        "categories": ";".join(sorted(data.categories)),
-        "phone": data.phone,
-        "text_phone": data.text_phone,
-        "website": data.website,
-        "email": data.email,
-        "address": data.address,
-        "city": data.city,
-        "region": data.region,
-        "postal_code": data.postal_code,
-        "country": data.country,
-        "hours": hours_mod.format_weekly(data.weekly),
-        "hours_exceptions": hours_mod.format_exceptions(data.exceptions),
-        "cost": data.cost,
-        "cost_note": data.cost_note,
-        "eligibility": data.eligibility,
-        "languages": ",".join(data.languages),
-        "accessibility": data.accessibility,
-        "crisis": "yes" if data.crisis else "no",
-        "verify_locally": "yes" if data.verify_locally else "no",
-        "status": data.status,
-        "last_verified": data.verified_on.isoformat() if data.verified_on else "",
-        "verified_by": data.verified_by,
-    }
+    return fields.text_of_input(data)
 
 
 def weekly_of(service: ResourceService) -> list[hours_mod.WeeklySlot]:
@@ -425,19 +140,34 @@ def exceptions_of(service: ResourceService) -> list[hours_mod.DatedException]:
 
 def build_search_text(service: ResourceService) -> str:
     """The words the search index holds for a service."""
-    parts = [
-        service.name,
-        service.organization.name if service.organization else "",
-        service.description,
-        service.eligibility,
-        service.city,
-    ]
-    for category in service.categories:
-        parts += [category.name, category.name_es]
-        entry = next((e for e in CATEGORIES if e.slug == category.slug), None)
-        if entry:
-            parts.append(entry.keywords)
-    if service.crisis:
+    return search_text_of(
+        [
+            service.name,
+            service.organization.name if service.organization else "",
+            service.description,
+            service.eligibility,
+            service.city,
+            service.name_es,
+            service.description_es,
+        ],
+        service.categories,
+        service.crisis,
+    )
+
+
+_KEYWORDS = {entry.slug: entry.keywords for entry in CATEGORIES}
+
+
+def search_text_of(texts: list[str], categories: Iterable[Any], crisis: bool) -> str:
+    """The search words from a service's texts, its categories and its crisis flag.
+
+    The Spanish name and description are among the texts, so a word typed on the Spanish
+    kiosk finds the listing (the index holds both languages, like the category names).
+    """
+    parts = list(texts)
+    for category in categories:
+        parts += [category.name, category.name_es, _KEYWORDS.get(category.slug, "")]
+    if crisis:
         parts.append("crisis")
     return search.normalize(" ".join(p for p in parts if p))
 
@@ -524,7 +254,7 @@ def _fill_organization(org: Organization, data: ServiceInput) -> Organization:
     return org
 
 
-def apply_input(
+def apply_input(  # noqa: PLR0912  (create and update share one audited path)
     session: Session,
     data: ServiceInput,
     by: str,
@@ -562,29 +292,10 @@ def apply_input(
         if service is None:
             service = ResourceService(uuid=data.uuid or new_uuid())
         service.organization = organization
-        for name in (
-            "name",
-            "description",
-            "phone",
-            "text_phone",
-            "website",
-            "email",
-            "address",
-            "city",
-            "region",
-            "postal_code",
-            "country",
-            "cost",
-            "cost_note",
-            "eligibility",
-            "accessibility",
-            "crisis",
-            "verify_locally",
-            "status",
-            "verified_on",
-            "verified_by",
-        ):
-            setattr(service, name, getattr(data, name))
+        for name in fields.COPIED:
+            value = getattr(data, name)
+            if value is not None:  # None: an import without this column keeps the stored text
+                setattr(service, name, value)
         service.languages = ",".join(data.languages)
         service.categories = categories
         service.hours = [
@@ -606,7 +317,7 @@ def apply_input(
             service.verified_by = ""
         session.add(service)
     after = snapshot(service)
-    changed = sorted(k for k in after if before.get(k, "") != after[k]) if not created else []
+    changed = sorted(fields.differences(before, after)) if not created else []
     if created or changed:
         service.updated_at = clock.utcnow()
         service.updated_by = by
