@@ -176,7 +176,12 @@ def _count(preview: ImportPreview) -> None:
 
 
 def apply_import(preview: ImportPreview, by: str) -> int:
-    """Write every row of a clean preview in one transaction; returns how many changed."""
+    """Write every row of a clean preview in one transaction; returns how many changed.
+
+    Services already in the directory go through ``services.apply_input`` one by one (each
+    compared field by field for the audit trail); new ones are inserted together
+    (``services.insert_new``), a few statements per table for the whole file.
+    """
     if preview.errors:
         raise ImportFailed("errors")
     touched = 0
@@ -184,10 +189,15 @@ def apply_import(preview: ImportPreview, by: str) -> int:
         _add_imported_categories(session, preview)
         # One query per table for the whole file, not several per row.
         lookups = services.Lookups.load(session, (row.uuid for row in preview.rows))
+        new_rows = []
         for row in preview.rows:
             existing = lookups.services.get(row.uuid) if row.uuid else None
+            if existing is None:
+                new_rows.append(row)
+                continue
             _service, changed = services.apply_input(session, row, by, existing, lookups)
-            touched += 1 if existing is None or changed else 0
+            touched += 1 if changed else 0
+        touched += services.insert_new(session, new_rows, by, lookups)
     return touched
 
 
