@@ -409,9 +409,9 @@ def insert_new(  # noqa: PLR0912  (one pass over rows, then one INSERT per table
     if new_orgs:
         session.execute(insert(Organization), list(new_orgs.values()))
     # Every organization's id in one query (there are far fewer than services).
-    org_ids = {
-        uuid: id_ for uuid, id_ in session.execute(select(Organization.uuid, Organization.id))
-    }
+    org_ids: dict[str, int] = dict(
+        session.execute(select(Organization.uuid, Organization.id)).all()
+    )
     for values, org_uuid in zip(service_rows, org_of_row, strict=True):
         values["organization_id"] = org_ids[org_uuid]
     if not service_rows:
