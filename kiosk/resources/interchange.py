@@ -11,11 +11,13 @@ import csv
 import io
 import json
 import re
+import secrets
+import time
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -63,15 +65,38 @@ class RowError:
     code: str
 
 
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of one stored service that an import would change."""
+
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class ServiceChanges:
+    """A stored service an import would change, and how, field by field."""
+
+    uuid: str
+    name: str
+    changes: list[FieldChange]
+
+
 @dataclass
 class ImportPreview:
-    """What an import would do."""
+    """What an import would do: counts, and the changes themselves (for the staff preview)."""
 
     rows: list[services.ServiceInput] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     new: int = 0
     changed: int = 0
     unchanged: int = 0
+    # Every stored service that would change, field by field (the page shows the first few).
+    updates: list[ServiceChanges] = field(default_factory=list)
+    # Names of the services that would be added, and of active ones the file archives.
+    added: list[str] = field(default_factory=list)
+    archived: list[str] = field(default_factory=list)
     # Categories named in an HSDS file that this directory does not have yet: slug -> (id, name).
     new_categories: dict[str, tuple[str, str]] = field(default_factory=dict)
 
@@ -148,12 +173,13 @@ def _read_simple_csv(content: bytes) -> list[dict[str, str]]:
 
 def _count(preview: ImportPreview) -> None:
     uuids = [row.uuid for row in preview.rows if row.uuid]
-    existing = (
-        {
-            s.uuid: s
+    existing: dict[str, ResourceService] = {}
+    for start in range(0, len(uuids), 500):  # bounded IN lists; a few queries for any size
+        existing.update(
+            (s.uuid, s)
             for s in db.session.scalars(
                 select(ResourceService)
-                .where(ResourceService.uuid.in_(uuids))
+                .where(ResourceService.uuid.in_(uuids[start : start + 500]))
                 .options(
                     selectinload(ResourceService.hours),
                     selectinload(ResourceService.exceptions),
@@ -161,18 +187,28 @@ def _count(preview: ImportPreview) -> None:
                     selectinload(ResourceService.organization),
                 )
             )
-        }
-        if uuids
-        else {}
-    )
+        )
     for row in preview.rows:
         stored = existing.get(row.uuid)
         if stored is None:
             preview.new += 1
-        elif not fields.differences(services.snapshot(stored), services.input_snapshot(row)):
+            preview.added.append(row.name)
+            continue
+        before, after = services.snapshot(stored), services.input_snapshot(row)
+        changed = fields.differences(before, after)
+        if not changed:
             preview.unchanged += 1
-        else:
-            preview.changed += 1
+            continue
+        preview.changed += 1
+        preview.updates.append(
+            ServiceChanges(
+                stored.uuid,
+                stored.name,
+                [FieldChange(name, before.get(name, ""), after[name]) for name in changed],
+            )
+        )
+        if before.get("status") == "active" and after.get("status") == "inactive":
+            preview.archived.append(stored.name)
 
 
 def apply_import(preview: ImportPreview, by: str) -> int:
@@ -217,6 +253,81 @@ def _add_imported_categories(session: Any, preview: ImportPreview) -> None:
                 )
             )
     session.flush()
+
+
+# ---- staging: a preview waits for "Apply" ---------------------------------------------------
+
+STAGED_FOR = timedelta(hours=1)
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+def _staging_dir(data_dir: Path) -> Path:
+    """Where previewed imports wait to be applied (staff data, never attendee data)."""
+    path = data_dir / "resource-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def sweep_staged(data_dir: Path, now: float | None = None) -> int:
+    """Delete previews nobody applied within STAGED_FOR; returns how many went."""
+    cutoff = (now if now is not None else time.time()) - STAGED_FOR.total_seconds()
+    gone = 0
+    for old in _staging_dir(data_dir).iterdir():
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+            gone += 1
+    return gone
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(type(value))
+
+
+def stage(preview: ImportPreview, data_dir: Path) -> str:
+    """Keep a clean preview's checked rows until it is applied; returns its token.
+
+    What is kept is the parsed and validated result, not the upload: applying it does not read,
+    parse or check the file a second time. It is plain JSON (never pickle), written by the app
+    into its own data directory.
+    """
+    sweep_staged(data_dir)
+    token = secrets.token_urlsafe(24)
+    payload = {
+        "rows": [asdict(row) for row in preview.rows],
+        "new_categories": preview.new_categories,
+    }
+    path = _staging_dir(data_dir) / f"{token}.json"
+    path.write_text(json.dumps(payload, default=_json_default), encoding="utf-8")
+    return token
+
+
+def _row_from_json(values: dict[str, Any]) -> services.ServiceInput:
+    values["weekly"] = [hours_mod.WeeklySlot(**slot) for slot in values["weekly"]]
+    values["exceptions"] = [
+        hours_mod.DatedException(**{**e, "on": date.fromisoformat(e["on"])})
+        for e in values["exceptions"]
+    ]
+    verified = values.get("verified_on")
+    values["verified_on"] = date.fromisoformat(verified) if verified else None
+    return services.ServiceInput(**values)
+
+
+def take_staged(token: str, data_dir: Path) -> ImportPreview:
+    """The staged preview for a token, removed from the staging area; ImportFailed if gone."""
+    sweep_staged(data_dir)
+    path = _staging_dir(data_dir) / f"{token}.json"
+    if not _TOKEN_RE.match(token) or not path.is_file():
+        raise ImportFailed("expired")
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    finally:
+        path.unlink(missing_ok=True)
+    return ImportPreview(
+        rows=[_row_from_json(row) for row in payload["rows"]],
+        new_categories={k: (v[0], v[1]) for k, v in payload["new_categories"].items()},
+    )
 
 
 # ---- HSDS -> rows ---------------------------------------------------------------------------

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import re
-import secrets
-import time
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from babel.dates import get_day_names
@@ -24,6 +21,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -33,8 +31,8 @@ from ..auth.forms import ButtonForm
 from ..config import Settings
 from ..extensions import csrf
 from ..web import page_or_fragment, wants_fragment
+from . import fields, interchange, qr, services
 from . import hours as hours_mod
-from . import interchange, qr, services
 from .categories import CATEGORIES
 from .forms import ImportForm, LookupForm, ServiceForm, category_choices
 
@@ -267,48 +265,19 @@ def _form_errors(form: ServiceForm, errors: dict[str, str]) -> dict[str, str]:
 
 
 def _edit(service_uuid: str | None) -> BaseResponse | tuple[str, int]:
-    service = None
-    if service_uuid:
-        try:
-            service = services.get_service(service_uuid)
-        except services.ResourceNotFound:
-            abort(404)
+    """The add / edit page: form -> one service call -> the history page or the form again."""
+    try:
+        service = services.get_service(service_uuid) if service_uuid else None
+    except services.ResourceNotFound:
+        abort(404)
     form = ServiceForm()
     if request.method == "GET" and service is not None:
-        values = services.input_from_service(service)
-        for name in form.data:
-            if name in values and name not in ("crisis", "verify_locally", "csrf_token"):
-                form[name].data = values[name]
-        form.crisis.data = service.crisis
-        form.staff_notes.data = service.staff_notes
-        form.verify_locally.data = service.verify_locally
-    selected = (
-        request.form.getlist("categories")
-        if request.method == "POST"
-        else [c.slug for c in service.categories]
-        if service
-        else []
-    )
+        form.fill_from(service)
     other_errors: dict[str, str] = {}
-    if request.method == "POST" and form.validate_on_submit():
-        raw = {
-            name: str(value or "")
-            for name, value in form.data.items()
-            if name not in ("crisis", "verify_locally", "csrf_token", "staff_notes")
-        }
-        raw["crisis"] = "yes" if form.crisis.data else "no"
-        raw["verify_locally"] = "yes" if form.verify_locally.data else "no"
-        raw["categories"] = ";".join(selected)
-        if service is not None:
-            raw["organization_uuid"] = ""
-            raw["last_verified"] = service.verified_on.isoformat() if service.verified_on else ""
-            raw["verified_by"] = service.verified_by
-            raw["uuid"] = service.uuid
-            raw["country"] = service.country  # an imported listing may be in another country
+    if form.validate_on_submit():
         try:
-            data = services.parse_input(raw, _settings().country, services.category_slugs())
             saved, _changed = services.save_service(
-                data,
+                form.to_input(service, _settings().country, services.category_slugs()),
                 current_user.username,
                 service.uuid if service else None,
                 staff_notes=form.staff_notes.data or "",
@@ -318,15 +287,14 @@ def _edit(service_uuid: str | None) -> BaseResponse | tuple[str, int]:
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("resources_staff.history", service_id=saved.uuid), 303)
-    status = 400 if request.method == "POST" else 200
     return render_template(
         "resources/edit.html",
         form=form,
         service=service,
         categories=category_choices(_locale()),
-        selected=selected,
+        selected=form.categories.data or [],
         other_errors=other_errors,
-    ), status
+    ), 400 if request.method == "POST" else 200
 
 
 @staff_bp.route("/new", methods=["GET", "POST"])
@@ -436,29 +404,16 @@ def restore(service_id: Any) -> BaseResponse:
 # ---- import / export -----------------------------------------------------------------------
 
 
-STAGED_FOR = timedelta(hours=1)
-
-
-def _staging_dir() -> Path:
-    """Where previewed import files wait to be applied (staff data, never attendee data)."""
-    path = _settings().data_dir / "resource-imports"
-    path.mkdir(parents=True, exist_ok=True)
-    # Previews nobody applied are dropped after an hour.
-    cutoff = time.time() - STAGED_FOR.total_seconds()
-    for old in path.iterdir():
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    return path
-
+PREVIEW_SHOWN = 25  # services listed by name or field by field; then "and N more"
 
 IMPORT_ERRORS = {
-    "json": _("The file is not valid JSON."),
-    "zip": _("The file is not a zip package."),
-    "package": _("The zip package has no services.csv."),
-    "header": _("The CSV has no “name” column. Start from the template in docs/RESOURCES.md."),
-    "encoding": _("The file is not UTF-8 text."),
-    "errors": _("The file has errors; nothing was imported."),
-    "expired": _("That preview has expired. Upload the file again."),
+    "json": _l("The file is not valid JSON."),
+    "zip": _l("The file is not a zip package."),
+    "package": _l("The zip package has no services.csv."),
+    "header": _l("The CSV has no “name” column. Start from the template in docs/RESOURCES.md."),
+    "encoding": _l("The file is not UTF-8 text."),
+    "errors": _l("The file has errors; nothing was imported."),
+    "expired": _l("That preview has expired. Upload the file again."),
 }
 
 
@@ -489,9 +444,7 @@ def import_file() -> tuple[str, int]:
             else:
                 if not preview.errors:
                     status = 200
-                    token = secrets.token_urlsafe(24)
-                    suffix = interchange.detect_format(upload.filename, content)
-                    (_staging_dir() / f"{token}.{suffix}").write_bytes(content)
+                    token = interchange.stage(preview, _settings().data_dir)
     return render_template(
         "resources/import.html",
         form=form,
@@ -499,6 +452,8 @@ def import_file() -> tuple[str, int]:
         token=token,
         message=message,
         error_messages=services.ERROR_MESSAGES,
+        field_label=fields.label,
+        shown=PREVIEW_SHOWN,
         button=ButtonForm(),
     ), status
 
@@ -507,23 +462,14 @@ def import_file() -> tuple[str, int]:
 @admin_required
 def import_apply() -> BaseResponse | tuple[str, int]:
     """Apply a previewed import: every row in one transaction, or nothing."""
-    form = ButtonForm()
-    token = request.form.get("token", "")
-    if not form.validate_on_submit() or not _TOKEN_RE.match(token):
+    if not ButtonForm().validate_on_submit():
         return _import_failed("expired")
-    staged = list(_staging_dir().glob(f"{token}.*"))
-    if not staged:
-        return _import_failed("expired")
-    path = staged[0]
-    kind = path.suffix.lstrip(".")
-    name = {"hsds-json": "import.json", "hsds-csv": "import.zip"}.get(kind, "import.csv")
     try:
-        preview = interchange.read_file(name, path.read_bytes(), _settings().country)
+        # The rows checked for the preview, not the file read again (interchange.stage).
+        preview = interchange.take_staged(request.form.get("token", ""), _settings().data_dir)
         touched = interchange.apply_import(preview, current_user.username)
     except interchange.ImportFailed as exc:
         return _import_failed(str(exc))
-    finally:
-        path.unlink(missing_ok=True)
     flash(_("Imported: %(count)d services added or changed.", count=touched), "success")
     return redirect(url_for("resources_staff.staff_list"), 303)
 
