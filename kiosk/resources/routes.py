@@ -71,6 +71,8 @@ def _card_context(service: Any) -> dict[str, Any]:
     weekly, exceptions = services.weekly_of(service), services.exceptions_of(service)
     return {
         "service": service,
+        "name": services.public_text(service, "name", _locale()),
+        "description": services.public_text(service, "description", _locale()),
         "phone": services.display_phone(service.phone, settings.country),
         "text_phone": services.display_phone(service.text_phone, settings.country),
         "state": hours_mod.open_state(now, weekly, exceptions),
@@ -145,6 +147,7 @@ def search() -> Response:
             free=bool(form.free.data),
             open_now=bool(form.open_now.data),
             now=_now(),
+            locale=_locale(),
         )
     heading = next(
         (services.category_name(c, _locale()) for c in CATEGORIES if c.slug == category), ""
@@ -208,7 +211,7 @@ def qr_code(service_id: Any, kind: str) -> Response:
         )
         content = qr.payload(
             kind,
-            name=service.name,
+            name=services.public_text(service, "name", _locale()),
             phone=service.phone,
             text_phone=service.text_phone,
             address=address,

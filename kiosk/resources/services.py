@@ -612,12 +612,24 @@ def stale_services(today: date, months: int | None = None) -> list[ResourceServi
     return list(db.session.scalars(stmt))
 
 
+def public_text(service: ResourceService, name: str, locale: str) -> str:
+    """A service's attendee-facing text in the display language: the Spanish version on the
+    Spanish kiosk when staff wrote one, the English otherwise."""
+    spanish = fields.SPANISH.get(name)
+    if spanish and locale.startswith("es"):
+        text = getattr(service, spanish) or ""
+        if text.strip():
+            return str(text)
+    return str(getattr(service, name))
+
+
 @dataclass(frozen=True)
 class Listing:
-    """A service as the kiosk shows it in a result list."""
+    """A service as the kiosk shows it in a result list (``name`` in the display language)."""
 
     service: ResourceService
     state: hours_mod.OpenState
+    name: str = ""
 
 
 def find(
@@ -629,6 +641,7 @@ def find(
     open_now: bool = False,
     now: datetime | None = None,
     limit: int = 30,
+    locale: str = "en",
 ) -> list[Listing]:
     """Active services matching the search and filters; crisis resources always first.
 
@@ -668,7 +681,7 @@ def find(
         state = hours_mod.open_state(moment, weekly_of(service), exceptions_of(service))
         if open_now and state != hours_mod.OpenState.OPEN:
             continue
-        listings.append(Listing(service, state))
+        listings.append(Listing(service, state, public_text(service, "name", locale)))
         if len(listings) >= limit:
             break
     return listings

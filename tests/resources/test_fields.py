@@ -1,0 +1,215 @@
+"""One declaration of a service's fields; Spanish public text; the field-by-field import preview."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import inspect
+
+from kiosk.resources import fields, interchange, services
+from kiosk.resources.models import ResourceService
+from kiosk.resources.validation import ServiceInput
+from tests.conftest import csrf_from
+
+
+def test_every_declared_field_is_an_input_attribute_and_every_copied_one_a_column() -> None:
+    declared = {spec.input_attr for spec in fields.FIELDS}
+    assert declared == {f.name for f in dataclasses.fields(ServiceInput)}
+    columns = {c.key for c in inspect(ResourceService).columns}
+    assert set(fields.COPIED) <= columns
+    assert {"name_es", "description_es"} <= set(fields.COPIED)
+    assert interchange.CSV_COLUMNS[:3] == ("id", "organization", "name")
+
+
+def _upload(client: FlaskClient, content: bytes) -> Any:
+    token = csrf_from(client.get("/staff/resources/import").get_data(as_text=True))
+    return client.post(
+        "/staff/resources/import",
+        data={"csrf_token": token, "file": (io.BytesIO(content), "directory.csv")},
+        content_type="multipart/form-data",
+    )
+
+
+def _export_rows(app: Flask) -> list[dict[str, str]]:
+    with app.app_context():
+        text = interchange.export("csv").decode()
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _csv(rows: list[dict[str, str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=interchange.CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def test_preview_shows_the_changed_phone_then_applies_the_checked_rows(
+    app: Flask,
+    admin_client: FlaskClient,
+    add_service: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    add_service(name="Maple Counseling", phone="+12025550100")
+    add_service(name="Quiet Pantry", status="active")
+    rows = _export_rows(app)
+    for row in rows:
+        if row["name"] == "Maple Counseling":
+            row["phone"] = "+12025550199"
+        else:
+            row["status"] = "inactive"
+    rows.append({"organization": "New Org", "name": "Brand New Drop-in"})
+    response = _upload(admin_client, _csv(rows))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Phone (call): +12025550100 → +12025550199" in page
+    assert "Status: active → inactive" in page
+    assert "Services that will be archived" in page and "Brand New Drop-in" in page
+    with app.app_context():
+        assert services.list_services()[0].phone == "+12025550100"  # nothing saved yet
+
+    # Apply uses the rows checked for the preview: the file is not read again.
+    def no_second_read(*_args: Any) -> None:
+        raise AssertionError("the upload was parsed twice")
+
+    monkeypatch.setattr(interchange, "read_file", no_second_read)
+    token = page.split('name="token" value="')[1].split('"')[0]
+    applied = admin_client.post(
+        "/staff/resources/import/apply", data={"csrf_token": csrf_from(page), "token": token}
+    )
+    assert applied.status_code == 303
+    with app.app_context():
+        by_name = {s.name: s for s in services.list_services()}
+        assert by_name["Maple Counseling"].phone == "+12025550199"
+        assert by_name["Quiet Pantry"].status == "inactive"
+        assert "Brand New Drop-in" in by_name
+
+
+def test_preview_lists_at_most_the_first_services_then_how_many_more(
+    app: Flask, admin_client: FlaskClient, add_service: Callable[..., Any]
+) -> None:
+    from kiosk.resources import routes
+
+    for number in range(routes.PREVIEW_SHOWN + 3):
+        add_service(name=f"Service {number:02d}")
+    rows = _export_rows(app)
+    for row in rows:
+        row["description"] = "Changed"
+    page = _upload(admin_client, _csv(rows)).get_data(as_text=True)
+    assert page.count("What it is for: (empty) → Changed") == routes.PREVIEW_SHOWN
+    assert "and 3 more services" in page
+
+
+def _spanish(client: FlaskClient) -> None:
+    token = csrf_from(client.get("/").get_data(as_text=True))
+    client.post("/language", data={"lang": "es", "next": "/", "csrf_token": token})
+
+
+def test_spanish_kiosk_shows_the_spanish_text_and_falls_back_to_english(
+    client: FlaskClient, add_service: Callable[..., Any]
+) -> None:
+    both = add_service(
+        name="Food Pantry North",
+        name_es="Despensa Norte",
+        description="Groceries every week.",
+        description_es="Comida cada semana.",
+    )
+    english_only = add_service(name="Legal Clinic", description="Free advice.")
+    english = client.get(f"/resources/{both.uuid}").get_data(as_text=True)
+    assert "Food Pantry North" in english and "Despensa Norte" not in english
+    _spanish(client)
+    page = client.get(f"/resources/{both.uuid}").get_data(as_text=True)
+    assert "Despensa Norte" in page and "Comida cada semana." in page
+    assert "Groceries every week." not in page
+    slip = client.get(f"/resources/{both.uuid}/slip").get_data(as_text=True)
+    assert "Despensa Norte" in slip
+    fallback = client.get(f"/resources/{english_only.uuid}").get_data(as_text=True)
+    assert "Legal Clinic" in fallback and "Free advice." in fallback
+
+
+def test_spanish_text_is_searchable_and_named_in_results(
+    app: Flask, add_service: Callable[..., Any]
+) -> None:
+    add_service(name="Night Shelter", name_es="Albergue nocturno")
+    with app.app_context():
+        found = services.find("albergue", locale="es")
+        assert [listing.name for listing in found] == ["Albergue nocturno"]
+        assert [listing.name for listing in services.find("albergue")] == ["Night Shelter"]
+
+
+def test_staff_fill_the_spanish_fields_on_the_edit_form(
+    app: Flask, admin_client: FlaskClient, add_service: Callable[..., Any]
+) -> None:
+    saved = add_service(name="Drop-in Center")
+    url = f"/staff/resources/{saved.uuid}/edit"
+    page = admin_client.get(url).get_data(as_text=True)
+    assert "Service name in Spanish" in page
+    form = {
+        "csrf_token": csrf_from(page),
+        "name": "Drop-in Center",
+        "organization_name": "Test Org",
+        "name_es": "Centro de acogida",
+        "description_es": "Un lugar tranquilo.",
+        "status": "active",
+    }
+    assert admin_client.post(url, data=form).status_code == 303
+    with app.app_context():
+        stored = services.get_service(saved.uuid)
+        assert (stored.name_es, stored.description_es) == (
+            "Centro de acogida",
+            "Un lugar tranquilo.",
+        )
+        changes = services.history(saved.uuid)
+        assert "name_es" in changes[0].fields
+
+
+def test_spanish_text_travels_in_the_simple_csv_and_hsds_leaves_it(
+    app: Flask, add_service: Callable[..., Any]
+) -> None:
+    add_service(name="Night Shelter", name_es="Albergue nocturno")
+    rows = _export_rows(app)
+    assert rows[0]["name_es"] == "Albergue nocturno"
+    with app.app_context():
+        hsds = interchange.export("hsds-json")
+        assert "Albergue" not in hsds.decode()  # HSDS 3.0 has no per-language fields
+        item = json.loads(hsds)[0]
+        item["name"] = "Night Shelter (renamed)"
+        preview = interchange.read_file("x.json", json.dumps([item]).encode(), "US")
+        assert preview.errors == [] and preview.changed == 1
+        assert [c.field for c in preview.updates[0].changes] == ["name"]
+        interchange.apply_import(preview, "test")
+        stored = services.list_services()[0]
+        assert (stored.name, stored.name_es) == ("Night Shelter (renamed)", "Albergue nocturno")
+    rows[0]["name_es"] = ""
+    with app.app_context():
+        preview = interchange.read_file("x.csv", _csv(rows), "US")
+        assert [(c.field, c.old, c.new) for c in preview.updates[0].changes] == [
+            ("name", "Night Shelter (renamed)", "Night Shelter"),
+            ("name_es", "Albergue nocturno", ""),
+        ]
+
+
+def test_bad_spanish_text_gets_a_message_and_nothing_is_stored(
+    app: Flask, admin_client: FlaskClient
+) -> None:
+    page = admin_client.get("/staff/resources/new").get_data(as_text=True)
+    form = {
+        "csrf_token": csrf_from(page),
+        "name": "Too Long",
+        "organization_name": "Org",
+        "name_es": "x" * 201,
+        "status": "active",
+    }
+    response = admin_client.post("/staff/resources/new", data=form)
+    assert response.status_code == 400
+    assert "That is too long." in response.get_data(as_text=True)
+    with app.app_context():
+        assert services.list_services() == []
