@@ -1,6 +1,7 @@
 """HSDS import benchmark: is importing a package linear in the number of services?
 
     .venv/bin/python benchmarks/import_benchmark.py [--sizes 1000 10000] [--format hsds-csv]
+        [--database-url postgresql+psycopg://...]   # the importing database; default SQLite
 
 For each size it builds a directory of synthetic services (benchmarks/search_benchmark.py's
 builder), exports it in the chosen format, then imports that file into a second, empty
@@ -20,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade
+from sqlalchemy import text
 
 from benchmarks.search_benchmark import build
 from kiosk import create_app
@@ -28,7 +30,7 @@ from kiosk.extensions import db
 from kiosk.resources import interchange, search
 
 
-def run(size: int, kind: str) -> dict[str, float]:
+def run(size: int, kind: str, database_url: str = "") -> dict[str, float]:
     with tempfile.TemporaryDirectory() as source_dir, tempfile.TemporaryDirectory() as target_dir:
         source = build(size, "", Path(source_dir))
         with source.app_context():
@@ -36,9 +38,14 @@ def run(size: int, kind: str) -> dict[str, float]:
             db.session.remove()
             db.engine.dispose()
         name = {"csv": "services.csv", "hsds-json": "services.json"}.get(kind, "package.zip")
-        target = create_app(Settings(data_dir=Path(target_dir), testing=True))
+        target = create_app(
+            Settings(data_dir=Path(target_dir), database_url=database_url, testing=True)
+        )
         times: dict[str, float] = {}
         with target.app_context():
+            if database_url:  # an empty database to import into (it is wiped: use a scratch one)
+                db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+                db.session.commit()
             upgrade()
             started = time.perf_counter()
             preview = interchange.read_file(name, content, "US")
@@ -61,10 +68,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--format", default="hsds-csv", choices=interchange.FORMATS)
+    parser.add_argument("--database-url", default="")
     args = parser.parse_args()
     baseline = None
     for size in sorted(args.sizes):
-        times = run(size, args.format)
+        times = run(size, args.format, args.database_url)
         per_thousand = times["total"] / size * 1000
         baseline = baseline or per_thousand
         steps = "  ".join(f"{step} {seconds:6.1f} s" for step, seconds in times.items())
