@@ -233,6 +233,7 @@ def apply_import(preview: ImportPreview, by: str) -> int:
                 continue
             _service, changed = services.apply_input(session, row, by, existing, lookups)
             touched += 1 if changed else 0
+        lookups.write_changes(session)
         touched += services.insert_new(session, new_rows, by, lookups)
     return touched
 

@@ -8,7 +8,7 @@ Checking input lives in ``validation`` and the list of a service's fields in ``f
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -181,6 +181,14 @@ class Lookups:
     orgs_by_uuid: dict[str, Organization]
     orgs_by_name: dict[str, Organization]
     categories: dict[str, ResourceCategory]
+    # Audit-trail rows of the import, written together at the end (``write_changes``).
+    changes: list[dict[str, Any]] = field(default_factory=list)
+
+    def write_changes(self, session: Session) -> None:
+        """Insert the collected audit-trail rows in one statement."""
+        if self.changes:
+            session.execute(insert(ResourceChange), self.changes)
+            self.changes = []
 
     @classmethod
     def load(cls, session: Session, uuids: Iterable[str]) -> Lookups:
@@ -323,14 +331,17 @@ def apply_input(  # noqa: PLR0912  (create and update share one audited path)
         service.updated_at = clock.utcnow()
         service.updated_by = by
         service.search_text = build_search_text(service)
-        session.add(
-            ResourceChange(
-                service_uuid=service.uuid,
-                by=by,
-                action="created" if created else "edited",
-                fields=",".join(changed),
-            )
-        )
+        change = {
+            "service_uuid": service.uuid,
+            "at": clock.utcnow(),
+            "by": by,
+            "action": "created" if created else "edited",
+            "fields": ",".join(changed),
+        }
+        if lookups is not None:
+            lookups.changes.append(change)  # one INSERT for the whole import
+        else:
+            session.add(ResourceChange(**change))
     if lookups is None:
         session.flush()
     elif created and data.uuid:

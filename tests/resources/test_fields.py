@@ -213,3 +213,48 @@ def test_bad_spanish_text_gets_a_message_and_nothing_is_stored(
     assert "That is too long." in response.get_data(as_text=True)
     with app.app_context():
         assert services.list_services() == []
+
+
+def _statements(app: Flask, action: Callable[[], Any]) -> int:
+    from sqlalchemy import event
+
+    from kiosk.extensions import db
+
+    count = 0
+
+    def seen(*_args: Any) -> None:
+        nonlocal count
+        count += 1
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            action()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", seen)
+    return count
+
+
+def test_preview_apply_and_reindex_do_not_query_once_per_row(
+    app: Flask, add_service: Callable[..., Any], runner: Any
+) -> None:
+    counts = []
+    for size in (3, 12):
+        for number in range(size - (3 if size == 12 else 0)):
+            add_service(name=f"Listing {size}-{number}", categories="counseling")
+        rows = _export_rows(app)
+        for row in rows:
+            row["description"] = f"Changed for {size}"
+        more = [{"organization": f"Org {n}", "name": f"New {size}-{n}"} for n in range(size)]
+        content = _csv(rows + more)
+        with app.app_context():
+            preview = interchange.read_file("x.csv", content, "US")
+        counts.append(
+            (
+                _statements(app, lambda c=content: interchange.read_file("x.csv", c, "US")),
+                # As "tester" (add_service's name), so every update changes the same columns.
+                _statements(app, lambda p=preview: interchange.apply_import(p, "tester")),
+                _statements(app, lambda: runner.invoke(args=["resources", "reindex"])),
+            )
+        )
+    assert counts[0] == counts[1], counts
