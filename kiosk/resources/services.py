@@ -263,7 +263,7 @@ def _fill_organization(org: Organization, data: ServiceInput) -> Organization:
     return org
 
 
-def apply_input(  # noqa: PLR0912  (create and update share one audited path)
+def apply_input(  # noqa: PLR0912, PLR0915  (create and update share one audited path)
     session: Session,
     data: ServiceInput,
     by: str,
@@ -300,20 +300,28 @@ def apply_input(  # noqa: PLR0912  (create and update share one audited path)
             categories = []
         if service is None:
             service = ResourceService(uuid=data.uuid or new_uuid())
-        service.organization = organization
+        if service.organization is not organization:
+            service.organization = organization
         for name in fields.COPIED:
             value = getattr(data, name)
             if value is not None:  # None: an import without this column keeps the stored text
                 setattr(service, name, value)
         service.languages = ",".join(data.languages)
-        service.categories = categories
-        service.hours = [
-            ResourceHours(weekday=s.weekday, opens=s.opens, closes=s.closes) for s in data.weekly
-        ]
-        service.exceptions = [
-            ResourceHoursException(on=e.on, closed=e.closed, opens=e.opens, closes=e.closes)
-            for e in data.exceptions
-        ]
+        # Collections are replaced only when they differ: replacing equal ones costs an import
+        # a DELETE and INSERTs per row for nothing.
+        wanted = fields.text_of_input(data)
+        if created or before["categories"] != wanted["categories"]:
+            service.categories = categories
+        if created or before["hours"] != wanted["hours"]:
+            service.hours = [
+                ResourceHours(weekday=s.weekday, opens=s.opens, closes=s.closes)
+                for s in data.weekly
+            ]
+        if created or before["hours_exceptions"] != wanted["hours_exceptions"]:
+            service.exceptions = [
+                ResourceHoursException(on=e.on, closed=e.closed, opens=e.opens, closes=e.closes)
+                for e in data.exceptions
+            ]
         phone_changed = not created and (before.get("phone"), before.get("text_phone")) != (
             service.phone,
             service.text_phone,
