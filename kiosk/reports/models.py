@@ -98,5 +98,7 @@ class PostSessionAnswer(db.Model):  # type: ignore[name-defined]
 # Reports group a year of sign-ins by session and visit, and by visitor code: these covering
 # indexes let the database answer from the index alone (benchmarks/reports_benchmark.py). They
 # live here, with the queries that need them, rather than in the sessions area.
-Index("ix_sign_ins_session_visit", SignIn.session_id, SignIn.visit)
+# Attendance reads (session, visit, code) from the first alone; unduplicated visitors count the
+# (session, code) pairs of the second.
+Index("ix_sign_ins_session_visit_code", SignIn.session_id, SignIn.visit, SignIn.visitor_code_hash)
 Index("ix_sign_ins_session_code", SignIn.session_id, SignIn.visitor_code_hash)

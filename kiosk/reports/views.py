@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..sessions.models import GroupSession
 from . import charts
-from .figures import TREND_KEYS, Filters, Report
+from .figures import TREND_KEYS, Filters, Report, own_sessions
 
 MAX_DAYS = 3 * 366
 
@@ -35,7 +35,7 @@ def _date(raw: str | None) -> date | None:
 
 
 def read_filters(
-    args: Mapping[str, str], today: date, tz: str, facilitator: str | None
+    args: Mapping[str, str], today: date, tz: str, facilitator: int | None
 ) -> tuple[Filters, list[str]]:
     """The period and group from the query string; errors are messages for the person."""
     errors: list[str] = []
@@ -67,12 +67,12 @@ def read_filters(
     return Filters(start, end, group, facilitator, tz), errors
 
 
-def group_choices(facilitator: str | None) -> list[tuple[str, str]]:
+def group_choices(facilitator: int | None) -> list[tuple[str, str]]:
     """Weekly series and one-off sessions a person may filter by: (id, title)."""
     key = func.coalesce(GroupSession.series_id, GroupSession.id)
     query = select(key, func.max(GroupSession.title)).group_by(key)
     if facilitator is not None:
-        query = query.where(func.lower(GroupSession.facilitators).contains(facilitator.lower()))
+        query = query.where(GroupSession.id.in_(own_sessions(facilitator)))
     return sorted(
         ((str(k), str(title)) for k, title in db.session.execute(query)), key=lambda kt: kt[1]
     )
