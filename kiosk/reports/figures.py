@@ -436,29 +436,45 @@ def _months(filters: Filters) -> list[str]:
 def _measures(
     where: list[Any], k: int, months: list[str]
 ) -> tuple[list[MeasureSummary], list[Change], list[tuple[str, list[Figure]]]]:
-    """Measure figures, aggregated by the database (tens of thousands of answers a year)."""
+    """Measure figures and monthly trends from one grouped query (month x measure).
+
+    Scores are summed in hundredths (they have two decimals): exact integers on SQLite and
+    PostgreSQL alike, so a mean is one division at the end.
+    """
     score = MeasureAnswer.score
-    summaries: list[MeasureSummary] = []
-    for key, answered, scored, total, lonely, often, given in _core(
+    bucket = _date_bucket(MeasureAnswer.answered_on, months)
+    hundredths = cast(func.round(score * 100), Integer)
+    totals: dict[str, list[int]] = defaultdict(lambda: [0] * 6)
+    monthly: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for month, key, *values in _core(
         select(
+            bucket,
             MeasureAnswer.measure,
             func.count(),
             func.count(score),
-            func.sum(score),
+            func.sum(hundredths),
             func.sum(case((score >= 6, 1), else_=0)),
             func.sum(case((MeasureAnswer.answers == "1", 1), else_=0)),
             func.sum(case((MeasureAnswer.answers != "", 1), else_=0)),
         )
         .where(*where)
-        .group_by(MeasureAnswer.measure)
+        .group_by(bucket, MeasureAnswer.measure)
     ):
+        numbers = [int(v or 0) for v in values]
+        totals[key] = [a + b for a, b in zip(totals[key], numbers, strict=True)]
+        if key in TREND_OF and numbers[1]:
+            cell = monthly[month][TREND_OF[key]]
+            cell[0] += numbers[2]
+            cell[1] += numbers[1]
+    summaries: list[MeasureSummary] = []
+    for key, (answered, scored, total, lonely, often, given) in totals.items():
         measure = m.MEASURES[key]
-        mean = Figure(float(total) / scored if scored else None, scored, scored < k)
+        mean = Figure(total / (100 * scored) if scored else None, scored, scored < k)
         summary = MeasureSummary(measure, Cell(answered, hidden(answered, k)), mean)
         if key == m.UCLA3.key:
-            summary.share = _share(int(lonely or 0), scored, k)
+            summary.share = _share(lonely, scored, k)
         if key == m.ONS_LONELINESS.key:
-            summary.share = _share(int(often or 0), int(given or 0), k)
+            summary.share = _share(often, given, k)
         if key == m.ONS4.key:
             decoded = [
                 m.decode(measure, stored)
@@ -471,7 +487,21 @@ def _measures(
                 summary.item_means.append((item, _mean(item_values, k)))
         summaries.append(summary)
     summaries.sort(key=lambda s: list(m.MEASURES).index(s.measure.key))
-    return summaries, _changes(where, k, summaries), _trends(where, k, months)
+    trends = [
+        (
+            month,
+            [
+                Figure(
+                    monthly[month][key][0] / (100 * n) if (n := monthly[month][key][1]) else None,
+                    n,
+                    n < k,
+                )
+                for key in TREND_KEYS
+            ],
+        )
+        for month in sorted(monthly)
+    ]
+    return summaries, _changes(where, k, summaries), trends
 
 
 def _days_between(later: Any, earlier: Any) -> Any:
@@ -552,44 +582,6 @@ def _changes(where: list[Any], k: int, summaries: list[MeasureSummary]) -> list[
     ]
 
 
-def _trends(where: list[Any], k: int, months: list[str]) -> list[tuple[str, list[Figure]]]:
-    """Monthly means of the scored measures, summed per month by the database."""
-    bucket = _date_bucket(MeasureAnswer.answered_on, months)
-    sums: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
-    for month, key, count, total in _core(
-        select(
-            bucket,
-            MeasureAnswer.measure,
-            func.count(MeasureAnswer.score),
-            func.sum(MeasureAnswer.score),
-        )
-        .where(
-            *where,
-            MeasureAnswer.score.is_not(None),
-            MeasureAnswer.measure.in_([measure.key for measure in SCORED]),
-        )
-        .group_by(bucket, MeasureAnswer.measure)
-    ):
-        trend_key = "pearlin" if key.startswith("pearlin") else key
-        cell = sums[month][trend_key]
-        cell[0] += float(total or 0)
-        cell[1] += count
-    return [
-        (
-            month,
-            [
-                Figure(
-                    sums[month][key][0] / sums[month][key][1] if sums[month][key][1] else None,
-                    int(sums[month][key][1]),
-                    sums[month][key][1] < k,
-                )
-                for key in TREND_KEYS
-            ],
-        )
-        for month in sorted(sums)
-    ]
-
-
 def _date_bucket(column: Any, months: list[str]) -> Any:
     """SQL for "which of ``months`` (YYYY-MM) this DATE falls in" (dates need no time zone)."""
     if len(months) == 1:
@@ -602,6 +594,8 @@ def _date_bucket(column: Any, months: list[str]) -> Any:
 
 
 TREND_KEYS = ("ucla3", "pearlin", "swemwbs")
+# The scored measures' line on the trend chart (both Pearlin forms share one).
+TREND_OF = {"ucla3": "ucla3", "pearlin7": "pearlin", "pearlin5": "pearlin", "swemwbs": "swemwbs"}
 
 
 def paired_change_from_sums(measure: m.Measure, n: int, total: int, squares: int, k: int) -> Change:

@@ -79,7 +79,11 @@ def group_choices(facilitator: int | None) -> list[tuple[str, str]]:
 
 
 def chart_set(report: Report) -> dict[str, Markup]:
-    """Every chart of the report, as inline SVG (suppressed figures are gaps)."""
+    """The charts the report shows, as inline SVG (suppressed figures are gaps).
+
+    Only what the page shows is drawn: no funnel chart without introductions, no trend chart
+    without measures (pygal is the slowest part of a report page after the queries).
+    """
     table = report.attendance
     visit_names = [_("First time"), _("Returning"), _("Did not say")]
     result = {
@@ -95,20 +99,26 @@ def chart_set(report: Report) -> dict[str, Markup]:
             [(_("Sign-ins"), [cell.shown() for cell in table.column_totals])],
             horizontal=True,
         ),
-        "funnel": charts.bars(
+    }
+    if report.funnel:
+        result["funnel"] = charts.bars(
             _("Peer introductions"),
             [STAGE_NAMES().get(stage, stage) for stage, _cell in report.funnel],
             [(_("Introductions"), [cell.shown() for _stage, cell in report.funnel])],
             horizontal=True,
-        ),
-    }
-    names = {"ucla3": _("UCLA-3 mean"), "pearlin": _("Pearlin mean"), "swemwbs": _("SWEMWBS mean")}
-    result["trends"] = charts.lines(
-        _("Measure means by month"),
-        [month for month, _figs in report.trends],
-        [
-            (names[key], [figs[i].shown() for _month, figs in report.trends])
-            for i, key in enumerate(TREND_KEYS)
-        ],
-    )
+        )
+    if report.measures:
+        names = {
+            "ucla3": _("UCLA-3 mean"),
+            "pearlin": _("Pearlin mean"),
+            "swemwbs": _("SWEMWBS mean"),
+        }
+        result["trends"] = charts.lines(
+            _("Measure means by month"),
+            [month for month, _figs in report.trends],
+            [
+                (names[key], [figs[i].shown() for _month, figs in report.trends])
+                for i, key in enumerate(TREND_KEYS)
+            ],
+        )
     return result
