@@ -15,6 +15,8 @@ from sqlalchemy import CheckConstraint, MetaData
 
 from .auth.models import Role
 from .help import services as help_services
+from .reports.measures import MEASURES
+from .reports.models import Feeling, Review
 from .resources import services as resource_services
 from .sessions.models import Format, IncidentOutcome, Source, Visit
 
@@ -29,11 +31,15 @@ class Check:
     values: tuple[str, ...] = ()  # for one_of: the values allowed
 
 
-def one_of(table: str, column: str, values: Iterable[str]) -> Check:
-    """``column`` holds one of ``values`` (NULL passes, as for any CHECK: NOT NULL is separate)."""
+def one_of(table: str, column: str, values: Iterable[str], name: str = "") -> Check:
+    """``column`` holds one of ``values`` (NULL passes, as for any CHECK: NOT NULL is separate).
+
+    ``name`` defaults to ``<column>_valid``; the reports' constraints keep the names their
+    migration (``0009_impact``) gave them.
+    """
     allowed = tuple(str(value) for value in values)
     quoted = ", ".join("'" + value.replace("'", "''") + "'" for value in allowed)
-    return Check(table, f"{column}_valid", f"{column} IN ({quoted})", allowed)
+    return Check(table, name or f"{column}_valid", f"{column} IN ({quoted})", allowed)
 
 
 def at_least_zero(table: str, *columns: str) -> list[Check]:
@@ -65,6 +71,11 @@ def rules() -> list[Check]:
         one_of("resource_services", "status", resource_services.STATUSES),
         Check("resource_hours", "weekday_valid", "weekday BETWEEN 0 AND 6"),
         *at_least_zero("resource_view_counts", "views"),
+        one_of("measure_answers", "measure", MEASURES, name="measure_known"),
+        one_of("post_session_answers", "feeling", Feeling, name="feeling_known"),
+        one_of("post_session_answers", "review", Review, name="review_known"),
+        # Nothing without the person's consent can be approved for quoting.
+        Check("post_session_answers", "approved_needs_consent", "review <> 'approved' OR consent"),
     ]
 
 

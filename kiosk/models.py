@@ -28,7 +28,7 @@ from .resources.models import (
     ResourceService,
     ResourceViewCount,
 )
-from .sessions.models import GroupSession, SessionNote, SignIn
+from .sessions.models import GroupSession, SessionFacilitator, SessionNote, SignIn
 from .signin.models import CodeAttempt, KioskDevice, VisitorCode
 from .versions import DataVersion
 
@@ -58,6 +58,7 @@ __all__ = [
     "ResourceHoursException",
     "ResourceService",
     "ResourceViewCount",
+    "SessionFacilitator",
     "SessionNote",
     "SetupToken",
     "SignIn",

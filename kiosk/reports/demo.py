@@ -9,20 +9,27 @@ from __future__ import annotations
 
 import hashlib
 import random
+import secrets
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, insert, select
 
 from .. import clock
+from ..auth import services as auth_services
+from ..auth.models import Role, User
 from ..db import write_transaction
 from ..extensions import db
 from ..help.models import HelpDailyCount, QuietWordRequest
-from ..sessions.models import GroupSession, SignIn, Source, Visit, random_id
+from ..sessions.models import GroupSession, SessionFacilitator, SignIn, Source, Visit, random_id
 from ..signin.models import VisitorCode
 from . import measures as m
 from .models import MeasureAnswer, PostSessionAnswer, Review
 
 DEMO_PREFIX = "Demo: "
+# The demo facilitator account runs the first two series (not the third), so logging in as it
+# shows what a facilitator's reports look like: their own groups, nobody else's.
+DEMO_FACILITATOR = "demo-facilitator"
+FACILITATED_SERIES = 2
 SERIES = (
     ("Demo: Tuesday peer circle", 1, 18),
     ("Demo: Thursday evening group", 3, 23),
@@ -70,7 +77,9 @@ def load_history(seed: int = 12, now: datetime | None = None) -> dict[str, int]:
     answers: list[dict[str, object]] = []
     last_measured: dict[str, date] = {}
     measure_rows: list[dict[str, object]] = []
-    for title, weekday, hour in SERIES:
+    facilitator_id = _demo_facilitator()
+    links: list[dict[str, object]] = []
+    for number, (title, weekday, hour) in enumerate(SERIES):
         series = random_id()
         day = first_day + timedelta(days=(weekday - first_day.weekday()) % 7)
         while day < today:
@@ -83,6 +92,8 @@ def load_history(seed: int = 12, now: datetime | None = None) -> dict[str, int]:
                  "collect_names": False, "opens_minutes_before": 30, "cancelled": False,
                  "created_at": start - timedelta(days=7)}
             )  # fmt: skip
+            if number < FACILITATED_SERIES:
+                links.append({"session_id": session_id, "user_id": facilitator_id})
             seen: set[str] = set()
             for _ in range(rng.randint(9, 24)):
                 code = None
@@ -136,6 +147,7 @@ def load_history(seed: int = 12, now: datetime | None = None) -> dict[str, int]:
     with write_transaction() as session:
         session.execute(insert(VisitorCode), code_rows)
         session.execute(insert(GroupSession), sessions)
+        session.execute(insert(SessionFacilitator), links)
         session.execute(insert(SignIn), signins)
         if measure_rows:
             session.execute(insert(MeasureAnswer), measure_rows)
@@ -154,6 +166,19 @@ def load_history(seed: int = 12, now: datetime | None = None) -> dict[str, int]:
         quiet_words=len(quiet),
     )
     return counts
+
+
+def _demo_facilitator() -> int:
+    """The demo facilitator account's id, created if missing.
+
+    Its password is random and printed nowhere: an admin who wants to see a facilitator's view
+    resets it under Users (no known password ships with demo data).
+    """
+    found = db.session.scalar(select(User).where(User.username == DEMO_FACILITATOR))
+    if found is not None:
+        return int(found.id)
+    user = auth_services.create_user(DEMO_FACILITATOR, Role.FACILITATOR, secrets.token_urlsafe(24))
+    return int(user.id)
 
 
 def _measures(rng: random.Random, code: str, day: date, first_day: date) -> list[dict[str, object]]:

@@ -11,18 +11,20 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from fractions import Fraction
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
 
 from .. import clock
+from ..db import is_sqlite
 from ..extensions import db
 from ..help import services as help_services
 from ..help.models import HelpDailyCount, ProfessionalHelpRequest, QuietWordRequest
 from ..introductions.models import Introduction
 from ..resources.models import ResourceViewCount
-from ..sessions.models import GroupSession, SignIn, Visit
+from ..sessions.models import GroupSession, SessionFacilitator, SignIn, Visit
 from . import measures as m
 from .models import Feeling, MeasureAnswer, PostSessionAnswer, Review
 from .suppression import Cell, Table, hidden, suppress_list, suppress_table
@@ -54,7 +56,7 @@ class Filters:
     start: date
     end: date
     group: str = ""  # a series id (weekly group) or a one-off session's id
-    facilitator: str | None = None  # set for facilitators: only sessions naming them
+    facilitator: int | None = None  # a facilitator's user id: only the sessions linked to them
     tz: str = "America/New_York"
 
 
@@ -148,12 +150,15 @@ def _sessions_query(filters: Filters):  # type: ignore[no-untyped-def]
             or_(GroupSession.series_id == filters.group, GroupSession.id == filters.group)
         )
     if filters.facilitator is not None:
-        # Facilitators are named in free text on the session; a facilitator sees the groups
-        # whose list names them (by username), nothing else.
-        query = query.where(
-            func.lower(GroupSession.facilitators).contains(filters.facilitator.lower())
-        )
+        # A facilitator sees the sessions staff linked to their account on the session form,
+        # nothing else (the free-text names on the sheet decide nothing: kiosk/sessions).
+        query = query.where(GroupSession.id.in_(own_sessions(filters.facilitator)))
     return query
+
+
+def own_sessions(user_id: int) -> Any:
+    """The ids of the sessions linked to one facilitator account (a subquery)."""
+    return select(SessionFacilitator.session_id).where(SessionFacilitator.user_id == user_id)
 
 
 def _core(statement: Any) -> Any:
@@ -163,10 +168,6 @@ def _core(statement: Any) -> Any:
     than the queries themselves (benchmarks/reports_benchmark.py).
     """
     return db.session.connection().execute(statement)
-
-
-def _month(moment: datetime, tz: str) -> str:
-    return clock.to_local(moment, tz).strftime("%Y-%m")
 
 
 def _share(count: int, people: int, threshold: int) -> Figure:
@@ -237,43 +238,57 @@ def build(filters: Filters, threshold: int) -> Report:
     start, end = _bounds(filters)
     k = threshold
 
-    # Sessions held and attendance by month and first/returning.
-    starts = {row.id: row.starts_at for row in _core(select(sessions))}
-    sessions_held = len(starts)
-    months_of = {session_id: _month(start, filters.tz) for session_id, start in starts.items()}
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for session_id, visit, number in _core(
-        select(SignIn.session_id, SignIn.visit, func.count())
+    # Sessions held, attendance by month and first/returning, and sign-ins without a code: one
+    # grouped query. Months are the center's: each session falls in the bucket of local month
+    # boundaries converted to UTC, so the database groups and Python never sees a sign-in.
+    months = _months(filters)
+    bucket = _month_bucket(sessions.c.starts_at, months, filters.tz)
+    sessions_held = int(_core(select(func.count()).select_from(sessions)).scalar() or 0)
+    # Grouped by session first (in the order of a covering index, no sort), then by month.
+    per_session = (
+        select(
+            SignIn.session_id,
+            SignIn.visit,
+            func.count().label("n"),
+            func.sum(case((SignIn.visitor_code_hash.is_(None), 1), else_=0)).label("no_code"),
+        )
         .where(SignIn.session_id.in_(session_ids))
         .group_by(SignIn.session_id, SignIn.visit)
+        .subquery()
+    )
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    no_code = 0
+    for month, visit, number, without_code in _core(
+        select(
+            bucket, per_session.c.visit, func.sum(per_session.c.n), func.sum(per_session.c.no_code)
+        )
+        .join(sessions, per_session.c.session_id == sessions.c.id)
+        .group_by(bucket, per_session.c.visit)
     ):
-        counts[months_of[session_id]][visit] += number
-    months = _months(filters)
+        counts[month][visit] += int(number)
+        no_code += int(without_code or 0)
     attendance = suppress_table(
         months, VISITS, [[counts[mo][v] for v in VISITS] for mo in months], k
     )
 
-    # Unduplicated visitors and retention, from sessions attended per visitor code.
-    per_code = [
-        n
-        for (n,) in _core(
-            select(func.count(func.distinct(SignIn.session_id)))
-            .where(SignIn.session_id.in_(session_ids), SignIn.visitor_code_hash.is_not(None))
-            .group_by(SignIn.visitor_code_hash)
-        )
-    ]
-    no_code = int(
-        db.session.scalar(
-            select(func.count())
-            .select_from(SignIn)
-            .where(SignIn.session_id.in_(session_ids), SignIn.visitor_code_hash.is_(None))
-        )
-        or 0
+    # Unduplicated visitors and retention: sessions attended per visitor code, counted by the
+    # database and handed over as a histogram (how many codes came n times).
+    per_code_counts = (
+        select(func.count(func.distinct(SignIn.session_id)).label("n"))
+        .where(SignIn.session_id.in_(session_ids), SignIn.visitor_code_hash.is_not(None))
+        .group_by(SignIn.visitor_code_hash)
+        .subquery()
     )
-    people = len(per_code)
+    histogram = {
+        int(n): int(codes)
+        for n, codes in _core(
+            select(per_code_counts.c.n, func.count()).group_by(per_code_counts.c.n)
+        )
+    }
+    people = sum(histogram.values())
     visitors = Cell(people, hidden(people, k))
-    two = sum(1 for n in per_code if n >= 2)
-    four = sum(1 for n in per_code if n >= 4)
+    two = sum(codes for n, codes in histogram.items() if n >= 2)
+    four = sum(codes for n, codes in histogram.items() if n >= 4)
 
     # Introductions (issue #11).
     stages, intro_days = introductions_funnel(filters)
@@ -333,7 +348,7 @@ def build(filters: Filters, threshold: int) -> Report:
                 select(SignIn.visitor_code_hash).where(SignIn.session_id.in_(session_ids))
             )
         )
-    summaries, changes, trends = _measures(where, k)
+    summaries, changes, trends = _measures(where, k, months)
 
     # The post-session question and approved stories.
     feeling_counts: Counter[str] = Counter()
@@ -373,7 +388,9 @@ def build(filters: Filters, threshold: int) -> Report:
         codes=Cell(people, hidden(people, k)),
         two_or_more=_share(two, people, k),
         four_or_more=_share(four, people, k),
-        median_sessions=_median([float(n) for n in per_code], k),
+        median_sessions=_median(
+            [float(n) for n in sorted(histogram) for _ in range(histogram[n])], k
+        ),
         funnel=funnel,
         funnel_median_days=_median(intro_days, k),
         help=help_table,
@@ -391,6 +408,22 @@ def build(filters: Filters, threshold: int) -> Report:
     )
 
 
+def _month_bucket(column: Any, months: list[str], tz: str) -> Any:
+    """SQL for "which of ``months`` (center-local YYYY-MM) this UTC time falls in".
+
+    A CASE over the months' first moments in UTC: portable (SQLite and PostgreSQL), and the
+    time zone (DST included) is applied once per month here instead of once per row.
+    """
+    if len(months) == 1:
+        return literal(months[0])
+    whens = []
+    for month, following in pairwise(months):
+        year, number = (int(part) for part in following.split("-"))
+        boundary = clock.to_utc(datetime(year, number, 1), tz)
+        whens.append((column < boundary, literal(month)))
+    return case(*whens, else_=literal(months[-1]))
+
+
 def _months(filters: Filters) -> list[str]:
     months = []
     cursor = filters.start.replace(day=1)
@@ -401,31 +434,47 @@ def _months(filters: Filters) -> list[str]:
 
 
 def _measures(
-    where: list[Any], k: int
+    where: list[Any], k: int, months: list[str]
 ) -> tuple[list[MeasureSummary], list[Change], list[tuple[str, list[Figure]]]]:
-    """Measure figures, aggregated by the database (tens of thousands of answers a year)."""
+    """Measure figures and monthly trends from one grouped query (month x measure).
+
+    Scores are summed in hundredths (they have two decimals): exact integers on SQLite and
+    PostgreSQL alike, so a mean is one division at the end.
+    """
     score = MeasureAnswer.score
-    summaries: list[MeasureSummary] = []
-    for key, answered, scored, total, lonely, often, given in _core(
+    bucket = _date_bucket(MeasureAnswer.answered_on, months)
+    hundredths = cast(func.round(score * 100), Integer)
+    totals: dict[str, list[int]] = defaultdict(lambda: [0] * 6)
+    monthly: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for month, key, *values in _core(
         select(
+            bucket,
             MeasureAnswer.measure,
             func.count(),
             func.count(score),
-            func.sum(score),
+            func.sum(hundredths),
             func.sum(case((score >= 6, 1), else_=0)),
             func.sum(case((MeasureAnswer.answers == "1", 1), else_=0)),
             func.sum(case((MeasureAnswer.answers != "", 1), else_=0)),
         )
         .where(*where)
-        .group_by(MeasureAnswer.measure)
+        .group_by(bucket, MeasureAnswer.measure)
     ):
+        numbers = [int(v or 0) for v in values]
+        totals[key] = [a + b for a, b in zip(totals[key], numbers, strict=True)]
+        if key in TREND_OF and numbers[1]:
+            cell = monthly[month][TREND_OF[key]]
+            cell[0] += numbers[2]
+            cell[1] += numbers[1]
+    summaries: list[MeasureSummary] = []
+    for key, (answered, scored, total, lonely, often, given) in totals.items():
         measure = m.MEASURES[key]
-        mean = Figure(float(total) / scored if scored else None, scored, scored < k)
+        mean = Figure(total / (100 * scored) if scored else None, scored, scored < k)
         summary = MeasureSummary(measure, Cell(answered, hidden(answered, k)), mean)
         if key == m.UCLA3.key:
-            summary.share = _share(int(lonely or 0), scored, k)
+            summary.share = _share(lonely, scored, k)
         if key == m.ONS_LONELINESS.key:
-            summary.share = _share(int(often or 0), int(given or 0), k)
+            summary.share = _share(often, given, k)
         if key == m.ONS4.key:
             decoded = [
                 m.decode(measure, stored)
@@ -438,102 +487,130 @@ def _measures(
                 summary.item_means.append((item, _mean(item_values, k)))
         summaries.append(summary)
     summaries.sort(key=lambda s: list(m.MEASURES).index(s.measure.key))
-    return summaries, _changes(where, k, summaries), _trends(where, k)
+    trends = [
+        (
+            month,
+            [
+                Figure(
+                    monthly[month][key][0] / (100 * n) if (n := monthly[month][key][1]) else None,
+                    n,
+                    n < k,
+                )
+                for key in TREND_KEYS
+            ],
+        )
+        for month in sorted(monthly)
+    ]
+    return summaries, _changes(where, k, summaries), trends
+
+
+def _days_between(later: Any, earlier: Any) -> Any:
+    """Whole days from ``earlier`` to ``later`` (two DATE columns) in either database's SQL."""
+    if is_sqlite():
+        return func.julianday(later) - func.julianday(earlier)
+    return later - earlier  # PostgreSQL: date - date is an integer number of days
 
 
 def _changes(where: list[Any], k: int, summaries: list[MeasureSummary]) -> list[Change]:
-    """Paired change: each code's first and latest scored answer, at least 28 days apart."""
-    scored_keys = [measure.key for measure in SCORED]
+    """Paired change: each code's first and latest scored answer, at least 28 days apart.
+
+    The database finds each code's first and latest day, looks up the two scores through
+    ix_measure_answers_pairs and sums the differences per measure; only one row per measure
+    comes back (loading every paired answer into Python was the slowest part of a year's
+    report: benchmarks/reports_benchmark.py). Differences are summed in hundredths (scores have
+    two decimals) so the sums are exact integers on both databases.
+    """
     paired = [
+        *where,
         MeasureAnswer.code_hash.is_not(None),
         MeasureAnswer.score.is_not(None),
-        MeasureAnswer.measure.in_(scored_keys),
+        MeasureAnswer.measure.in_([measure.key for measure in SCORED]),
     ]
+    # Each code's first and latest day per measure, kept when at least 28 days apart.
     bounds = (
         select(
             MeasureAnswer.code_hash.label("code"),
             MeasureAnswer.measure.label("measure"),
-            func.min(MeasureAnswer.answered_on).label("first"),
-            func.max(MeasureAnswer.answered_on).label("last"),
+            func.min(MeasureAnswer.answered_on).label("first_day"),
+            func.max(MeasureAnswer.answered_on).label("last_day"),
         )
-        .where(*where, *paired)
+        .where(*paired)
         .group_by(MeasureAnswer.code_hash, MeasureAnswer.measure)
-        .having(func.count() >= 2)
+        .having(
+            _days_between(func.max(MeasureAnswer.answered_on), func.min(MeasureAnswer.answered_on))
+            >= PAIR_MIN_DAYS
+        )
         .subquery()
     )
-    ends: dict[tuple[str, str], dict[date, float]] = defaultdict(dict)
-    for code, key, day, value, first, last in _core(
-        select(
-            MeasureAnswer.code_hash,
-            MeasureAnswer.measure,
-            MeasureAnswer.answered_on,
-            MeasureAnswer.score,
-            bounds.c.first,
-            bounds.c.last,
-        )
-        .join(
-            bounds,
-            and_(
+
+    def score_on(day: Any) -> Any:
+        # The score that day, looked up in ix_measure_answers_pairs. The kiosk stores one answer
+        # per code, measure and day; should there be two, the higher counts (deterministic).
+        return (
+            select(func.max(MeasureAnswer.score))
+            .where(
+                MeasureAnswer.score.is_not(None),
                 MeasureAnswer.code_hash == bounds.c.code,
                 MeasureAnswer.measure == bounds.c.measure,
-                or_(
-                    MeasureAnswer.answered_on == bounds.c.first,
-                    MeasureAnswer.answered_on == bounds.c.last,
-                ),
-            ),
+                MeasureAnswer.answered_on == day,
+            )
+            .scalar_subquery()
         )
-        .where(*where, *paired)
-    ):
-        if value is not None and (last - first).days >= PAIR_MIN_DAYS:
-            ends[(code, key)][day] = float(value)
-    differences: dict[str, list[float]] = defaultdict(list)
-    for (_code, key), by_day in ends.items():
-        days = sorted(by_day)
-        differences[key].append(by_day[days[-1]] - by_day[days[0]])
+
+    ends = select(
+        bounds.c.measure,
+        score_on(bounds.c.first_day).label("first_score"),
+        score_on(bounds.c.last_day).label("last_score"),
+    ).subquery()
+    difference = cast(func.round((ends.c.last_score - ends.c.first_score) * 100), Integer)
+    totals = {
+        key: (int(n), int(total or 0), int(squares or 0))
+        for key, n, total, squares in _core(
+            select(
+                ends.c.measure,
+                func.count(),
+                func.sum(difference),
+                func.sum(difference * difference),
+            ).group_by(ends.c.measure)
+        )
+    }
     present = {s.measure.key for s in summaries}
     return [
-        paired_change(measure, differences.get(measure.key, []), k)
+        paired_change_from_sums(measure, *totals.get(measure.key, (0, 0, 0)), k)
         for measure in SCORED
         if measure.key in present
     ]
 
 
-def _trends(where: list[Any], k: int) -> list[tuple[str, list[Figure]]]:
-    """Monthly means of the scored measures (daily sums from the database, months here)."""
-    sums: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
-    for day, key, count, total in _core(
-        select(
-            MeasureAnswer.answered_on,
-            MeasureAnswer.measure,
-            func.count(MeasureAnswer.score),
-            func.sum(MeasureAnswer.score),
-        )
-        .where(*where, MeasureAnswer.score.is_not(None))
-        .group_by(MeasureAnswer.answered_on, MeasureAnswer.measure)
-    ):
-        if key not in {"ucla3", "pearlin7", "pearlin5", "swemwbs"}:
-            continue
-        trend_key = "pearlin" if key.startswith("pearlin") else key
-        bucket = sums[f"{day.year}-{day.month:02d}"][trend_key]
-        bucket[0] += float(total or 0)
-        bucket[1] += count
-    return [
-        (
-            month,
-            [
-                Figure(
-                    sums[month][key][0] / sums[month][key][1] if sums[month][key][1] else None,
-                    int(sums[month][key][1]),
-                    sums[month][key][1] < k,
-                )
-                for key in TREND_KEYS
-            ],
-        )
-        for month in sorted(sums)
-    ]
+def _date_bucket(column: Any, months: list[str]) -> Any:
+    """SQL for "which of ``months`` (YYYY-MM) this DATE falls in" (dates need no time zone)."""
+    if len(months) == 1:
+        return literal(months[0])
+    whens = []
+    for month, following in pairwise(months):
+        year, number = (int(part) for part in following.split("-"))
+        whens.append((column < date(year, number, 1), literal(month)))
+    return case(*whens, else_=literal(months[-1]))
 
 
 TREND_KEYS = ("ucla3", "pearlin", "swemwbs")
+# The scored measures' line on the trend chart (both Pearlin forms share one).
+TREND_OF = {"ucla3": "ucla3", "pearlin7": "pearlin", "pearlin5": "pearlin", "swemwbs": "swemwbs"}
+
+
+def paired_change_from_sums(measure: m.Measure, n: int, total: int, squares: int, k: int) -> Change:
+    """Mean change with n and a 95 % t interval from the number of pairs and the sum and sum of
+    squares of their differences in hundredths (exact integers: no rounding before the end)."""
+    if n == 0:
+        return Change(measure, 0, None, None, None, True)
+    mean = total / n / 100
+    low: float | None = None
+    high: float | None = None
+    if n >= 2:
+        variance = Fraction(squares * n - total * total, n * (n - 1)) / 10_000
+        half = t_975(n - 1) * math.sqrt(variance) / math.sqrt(n)
+        low, high = mean - half, mean + half
+    return Change(measure, n, mean, low, high, n < k)
 
 
 def paired_change(measure: m.Measure, differences: list[float], k: int) -> Change:

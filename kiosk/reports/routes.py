@@ -194,9 +194,10 @@ def _checkin_globals() -> dict[str, Any]:
 # ---- staff: reports ------------------------------------------------------------------------
 
 
-def _facilitator() -> str | None:
-    # Facilitators see only the groups that name them; admins see everything.
-    return None if current_user.is_admin else str(current_user.username)
+def _facilitator() -> int | None:
+    # Facilitators see only the groups linked to their account; admins see everything. Decided
+    # here on the server from the login, never from anything in the request.
+    return None if current_user.is_admin else int(current_user.id)
 
 
 def _report(threshold_key: str) -> tuple[Any, Any, list[str]]:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..sessions.models import GroupSession
 from . import charts
-from .figures import TREND_KEYS, Filters, Report
+from .figures import TREND_KEYS, Filters, Report, own_sessions
 
 MAX_DAYS = 3 * 366
 
@@ -35,7 +35,7 @@ def _date(raw: str | None) -> date | None:
 
 
 def read_filters(
-    args: Mapping[str, str], today: date, tz: str, facilitator: str | None
+    args: Mapping[str, str], today: date, tz: str, facilitator: int | None
 ) -> tuple[Filters, list[str]]:
     """The period and group from the query string; errors are messages for the person."""
     errors: list[str] = []
@@ -67,19 +67,23 @@ def read_filters(
     return Filters(start, end, group, facilitator, tz), errors
 
 
-def group_choices(facilitator: str | None) -> list[tuple[str, str]]:
+def group_choices(facilitator: int | None) -> list[tuple[str, str]]:
     """Weekly series and one-off sessions a person may filter by: (id, title)."""
     key = func.coalesce(GroupSession.series_id, GroupSession.id)
     query = select(key, func.max(GroupSession.title)).group_by(key)
     if facilitator is not None:
-        query = query.where(func.lower(GroupSession.facilitators).contains(facilitator.lower()))
+        query = query.where(GroupSession.id.in_(own_sessions(facilitator)))
     return sorted(
         ((str(k), str(title)) for k, title in db.session.execute(query)), key=lambda kt: kt[1]
     )
 
 
 def chart_set(report: Report) -> dict[str, Markup]:
-    """Every chart of the report, as inline SVG (suppressed figures are gaps)."""
+    """The charts the report shows, as inline SVG (suppressed figures are gaps).
+
+    Only what the page shows is drawn: no funnel chart without introductions, no trend chart
+    without measures (pygal is the slowest part of a report page after the queries).
+    """
     table = report.attendance
     visit_names = [_("First time"), _("Returning"), _("Did not say")]
     result = {
@@ -95,20 +99,26 @@ def chart_set(report: Report) -> dict[str, Markup]:
             [(_("Sign-ins"), [cell.shown() for cell in table.column_totals])],
             horizontal=True,
         ),
-        "funnel": charts.bars(
+    }
+    if report.funnel:
+        result["funnel"] = charts.bars(
             _("Peer introductions"),
             [STAGE_NAMES().get(stage, stage) for stage, _cell in report.funnel],
             [(_("Introductions"), [cell.shown() for _stage, cell in report.funnel])],
             horizontal=True,
-        ),
-    }
-    names = {"ucla3": _("UCLA-3 mean"), "pearlin": _("Pearlin mean"), "swemwbs": _("SWEMWBS mean")}
-    result["trends"] = charts.lines(
-        _("Measure means by month"),
-        [month for month, _figs in report.trends],
-        [
-            (names[key], [figs[i].shown() for _month, figs in report.trends])
-            for i, key in enumerate(TREND_KEYS)
-        ],
-    )
+        )
+    if report.measures:
+        names = {
+            "ucla3": _("UCLA-3 mean"),
+            "pearlin": _("Pearlin mean"),
+            "swemwbs": _("SWEMWBS mean"),
+        }
+        result["trends"] = charts.lines(
+            _("Measure means by month"),
+            [month for month, _figs in report.trends],
+            [
+                (names[key], [figs[i].shown() for _month, figs in report.trends])
+                for i, key in enumerate(TREND_KEYS)
+            ],
+        )
     return result

@@ -10,11 +10,13 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from .models import Format, IncidentOutcome, Visit
 
@@ -47,6 +49,11 @@ def outcome_choices() -> list[tuple[str, str]]:
     ]
 
 
+class _Checkboxes(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
 class SessionForm(FlaskForm):
     """Create or edit a session."""
 
@@ -58,6 +65,9 @@ class SessionForm(FlaskForm):
     start_time = TimeField(_l("Starts at"), validators=[InputRequired()])
     end_time = TimeField(_l("Ends at"), validators=[InputRequired()])
     facilitators = StringField(_l("Facilitators"), validators=[Optional(), Length(max=200)])
+    # The accounts that run the group: they see its figures in reports. Choices are the active
+    # facilitator accounts, set by the view; anything else posted fails validation.
+    facilitator_ids = _Checkboxes(_l("Facilitator accounts"), coerce=int, choices=[])
     agreement = TextAreaField(
         _l("Group agreement (optional)"), validators=[Optional(), Length(max=2000)]
     )

@@ -65,6 +65,24 @@ class GroupSession(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class SessionFacilitator(db.Model):  # type: ignore[name-defined]
+    """A facilitator account that runs a session (chosen by staff on the session form).
+
+    The free-text ``GroupSession.facilitators`` stays the display name printed on the sheet;
+    this link is what decides whose groups a facilitator sees in reports (never the text: a
+    name typed there must not open anyone's figures to anyone).
+    """
+
+    __tablename__ = "session_facilitators"
+
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("group_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class SignIn(db.Model):  # type: ignore[name-defined]
     """One person counted at a session. No IP, device or user agent is ever stored (P1, P5)."""
 

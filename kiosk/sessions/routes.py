@@ -81,6 +81,7 @@ def _details(form: SessionForm) -> services.SessionDetails:
         format=form.format.data or "in_person",
         room=form.room.data or "",
         facilitators=form.facilitators.data or "",
+        facilitator_ids=tuple(form.facilitator_ids.data or ()),
         agreement=form.agreement.data or "",
         collect_names=bool(form.collect_names.data),
         opens_minutes_before=form.opens_minutes_before.data or 0,
@@ -104,6 +105,7 @@ def _error_to_form(form: SessionForm, error: services.InvalidSession) -> None:
 def new() -> Response | str | tuple[str, int]:
     """Schedule a session or a weekly series."""
     form = SessionForm()
+    form.facilitator_ids.choices = services.facilitator_accounts()
     if request.method == "GET":
         form.day.data = clock.local_now(_tz()).date()
     if form.validate_on_submit():
@@ -126,7 +128,9 @@ def edit(session_id: str) -> Response | str | tuple[str, int]:
     """Edit one session, or it and the later ones of its series; cancel from here too."""
     group = _group_or_404(session_id)
     form = SessionForm(obj=group if request.method == "GET" else None)
+    form.facilitator_ids.choices = services.facilitator_accounts()
     if request.method == "GET":
+        form.facilitator_ids.data = services.facilitator_ids(group.id)
         starts = clock.to_local(group.starts_at, _tz())
         form.day.data = starts.date()
         form.start_time.data = starts.time().replace(tzinfo=None)

@@ -11,12 +11,23 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from .. import clock
+from ..auth.models import Role, User
 from ..csvsafe import neutralize
 from ..db import SQLITE_WRITE_LOCK, is_sqlite, write_transaction
 from ..extensions import db
-from .models import GroupSession, SessionNote, SessionNoteChange, SignIn, Source, Visit, random_id
+from .models import (
+    GroupSession,
+    SessionFacilitator,
+    SessionNote,
+    SessionNoteChange,
+    SignIn,
+    Source,
+    Visit,
+    random_id,
+)
 
 # PRODUCT §6: names on sign-ins are anonymized after 30 days.
 NAME_RETENTION = timedelta(days=30)
@@ -59,6 +70,8 @@ class SessionDetails:
     agreement: str = ""
     collect_names: bool = True
     opens_minutes_before: int = 30
+    # Facilitator accounts running the session (reports show them their own groups).
+    facilitator_ids: tuple[int, ...] = ()
 
 
 def _check(details: SessionDetails) -> None:
@@ -83,6 +96,51 @@ def _apply(row: GroupSession, details: SessionDetails) -> None:
     row.opens_minutes_before = details.opens_minutes_before
 
 
+def facilitator_accounts() -> list[tuple[int, str]]:
+    """Active facilitator accounts staff can choose on the session form: (id, username)."""
+    return [
+        (int(user_id), str(name))
+        for user_id, name in db.session.execute(
+            select(User.id, User.username)
+            .where(User.role == Role.FACILITATOR.value, User.active.is_(True))
+            .order_by(User.username)
+        )
+    ]
+
+
+def facilitator_ids(session_id: str) -> list[int]:
+    """The facilitator accounts linked to one session."""
+    return list(
+        db.session.scalars(
+            select(SessionFacilitator.user_id)
+            .where(SessionFacilitator.session_id == session_id)
+            .order_by(SessionFacilitator.user_id)
+        )
+    )
+
+
+def _link_facilitators(
+    session: Session, rows: list[GroupSession], user_ids: tuple[int, ...]
+) -> None:
+    # Only facilitator accounts can be linked (a forged id for an admin or nobody is ignored).
+    allowed = (
+        set(
+            session.scalars(
+                select(User.id).where(User.id.in_(user_ids), User.role == Role.FACILITATOR.value)
+            )
+        )
+        if user_ids
+        else set()
+    )
+    ids = [row.id for row in rows]
+    session.execute(delete(SessionFacilitator).where(SessionFacilitator.session_id.in_(ids)))
+    session.add_all(
+        SessionFacilitator(session_id=row_id, user_id=user_id)
+        for row_id in ids
+        for user_id in sorted(allowed)
+    )
+
+
 def create_sessions(details: SessionDetails, tz: str, repeat_weeks: int = 1) -> list[GroupSession]:
     """Create one session, or a weekly series of ``repeat_weeks`` occurrences."""
     _check(details)
@@ -102,6 +160,8 @@ def create_sessions(details: SessionDetails, tz: str, repeat_weeks: int = 1) -> 
             _apply(row, details)
             session.add(row)
             created.append(row)
+        session.flush()
+        _link_facilitators(session, created, details.facilitator_ids)
     return created
 
 
@@ -143,6 +203,7 @@ def update_session(
             target.starts_at = clock.to_utc(start_local, tz)
             target.ends_at = clock.to_utc(start_local + duration, tz)
             _apply(target, details)
+        _link_facilitators(session, targets, details.facilitator_ids)
         return len(targets)
 
 

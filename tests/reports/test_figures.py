@@ -10,12 +10,16 @@ from decimal import Decimal
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
+from kiosk.auth.models import User
 from kiosk.db import write_transaction
+from kiosk.extensions import db
 from kiosk.reports import export, figures
 from kiosk.reports.models import MeasureAnswer, PostSessionAnswer
-from kiosk.sessions.models import GroupSession, SignIn
+from kiosk.sessions.models import GroupSession, SessionFacilitator, SignIn
 from kiosk.signin.models import VisitorCode
+from tests.conftest import Staff, post_form
 
 TZ = "America/New_York"
 PERIOD = figures.Filters(date(2026, 1, 1), date(2026, 3, 31), tz=TZ)
@@ -187,15 +191,104 @@ def test_funder_csv_hides_below_11(
     assert visitors["value"] == "suppressed"  # 6 people
 
 
-def test_facilitators_see_their_own_groups(
-    app: Flask, fixture_data: dict[str, str], staff: object
-) -> None:
+def _link(app: Flask, user_id: int, *session_ids: str) -> None:
+    with app.app_context(), write_transaction() as session:
+        session.add_all(SessionFacilitator(session_id=s, user_id=user_id) for s in session_ids)
+
+
+def _held(app: Flask, user_id: int | None, group: str = "") -> int:
     with app.app_context():
-        sam = figures.build(figures.Filters(PERIOD.start, PERIOD.end, facilitator="sam", tz=TZ), 1)
-        lee = figures.build(figures.Filters(PERIOD.start, PERIOD.end, facilitator="lee", tz=TZ), 1)
-        group = figures.build(figures.Filters(PERIOD.start, PERIOD.end, group="other", tz=TZ), 1)
-    assert sam.sessions_held == 4 and lee.sessions_held == 1 and group.sessions_held == 1
-    assert lee.attendance.total.value == 0
+        filters = figures.Filters(PERIOD.start, PERIOD.end, group, facilitator=user_id, tz=TZ)
+        return figures.build(filters, 1).sessions_held
+
+
+def test_facilitators_see_their_own_groups(
+    app: Flask, fixture_data: dict[str, str], staff: Staff
+) -> None:
+    sam, lee, robin = staff.create("sam"), staff.create("lee"), staff.create("robin")
+    _link(app, sam, "s0", "s1", "s2", "s3")
+    _link(app, lee, "other")
+    assert _held(app, sam) == 4 and _held(app, lee) == 1 and _held(app, None, "other") == 1
+    # Robin is named on the sheet ("Sam, Robin") but not linked: the free text opens nothing.
+    assert _held(app, robin) == 0
+    # Asking for another facilitator's group by id gives nothing of it.
+    assert _held(app, lee, "tuesday") == 0 and _held(app, sam, "other") == 0
+    with app.app_context():
+        lee_report = figures.build(figures.Filters(PERIOD.start, PERIOD.end, "", lee, TZ), 1)
+    assert lee_report.attendance.total.value == 0
+
+
+def test_a_facilitator_cannot_reach_another_facilitators_figures(
+    app: Flask, fixture_data: dict[str, str], staff: Staff
+) -> None:
+    # Over HTTP, with the group id of someone else's series forged into the query string.
+    client = staff.client_for("facilitator", "lee")
+    with app.app_context():
+        lee = db.session.scalar(select(User.id).where(User.username == "lee"))
+    assert lee is not None
+    _link(app, lee, "other")
+    period = "period=custom&from=2026-01-01&to=2026-03-31"
+    own = client.get(f"/staff/reports?{period}").get_data(as_text=True)
+    assert "Other group" in own and "Tuesday circle" not in own
+    forged = client.get(f"/staff/reports?{period}&group=tuesday")
+    assert forged.status_code == 200
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/staff/reports/export.csv?{period}&group=tuesday").get_data(
+                    as_text=True
+                )
+            )
+        )
+    )
+    held = next(r for r in rows if r[:2] == ["sessions", "held"])
+    attendance = next(r for r in rows if r[:3] == ["attendance", "total", "total"])
+    assert held[4] == "0" and attendance[4] == "0"
+    mine = list(
+        csv.reader(
+            io.StringIO(client.get(f"/staff/reports/export.csv?{period}").get_data(as_text=True))
+        )
+    )
+    assert next(r for r in mine if r[:2] == ["sessions", "held"])[4] == "1"
+
+
+def test_staff_link_facilitator_accounts_on_the_session_form(
+    app: Flask, admin_client: FlaskClient, staff: Staff
+) -> None:
+    rosa = staff.create("rosa")
+    staff.create("ana", role="admin")  # admins are not offered: they see everything already
+    page = admin_client.get("/staff/sessions/new").get_data(as_text=True)
+    assert ">rosa<" in page and ">ana<" not in page
+    response = post_form(
+        admin_client,
+        "/staff/sessions/new",
+        {"title": "Rosa's circle", "format": "in_person", "day": "2026-03-03",
+         "start_time": "18:00", "end_time": "19:00", "opens_minutes_before": "30",
+         "repeat_weeks": "3", "facilitators": "Rosa M.", "facilitator_ids": [str(rosa)]},
+    )  # fmt: skip
+    assert response.status_code == 303
+    with app.app_context():
+        linked = db.session.scalars(
+            select(SessionFacilitator.session_id).where(SessionFacilitator.user_id == rosa)
+        ).all()
+    assert len(linked) == 3  # every occurrence of the series
+
+
+def test_the_session_form_refuses_an_account_that_is_not_offered(
+    app: Flask, admin_client: FlaskClient, staff: Staff
+) -> None:
+    boss = staff.create("boss", role="admin")
+    response = post_form(
+        admin_client,
+        "/staff/sessions/new",
+        {"title": "Forged", "format": "in_person", "day": "2026-03-03",
+         "start_time": "18:00", "end_time": "19:00", "opens_minutes_before": "30",
+         "repeat_weeks": "1", "facilitator_ids": [str(boss)]},
+    )  # fmt: skip
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SessionFacilitator)) == 0
+        assert db.session.scalar(select(func.count()).select_from(GroupSession)) == 0
 
 
 def test_facilitator_page_and_funder_export_rights(

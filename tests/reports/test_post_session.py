@@ -243,3 +243,24 @@ def test_demo_history_funder_csv_has_no_small_counts(
     ).get_data(as_text=True)
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg"') >= 3
     assert "No measures were answered" not in html
+
+
+def test_demo_history_gives_the_demo_facilitator_two_of_the_three_groups(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    from kiosk.auth.models import User
+    from kiosk.reports import figures
+    from kiosk.reports.demo import DEMO_FACILITATOR, SERIES
+    from kiosk.reports.views import group_choices
+
+    assert runner.invoke(args=["demo-data", "--history"]).exit_code == 0
+    today = clock.utcnow().date()
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == DEMO_FACILITATOR))
+        assert user is not None and user.role == "facilitator"
+        titles = [title for _id, title in group_choices(user.id)]
+        assert titles == sorted(title for title, _day, _hour in SERIES[:2])
+        period = (today - timedelta(days=364), today)
+        own = figures.build(figures.Filters(*period, facilitator=user.id), 1)
+        everyone = figures.build(figures.Filters(*period), 1)
+    assert 0 < own.sessions_held < everyone.sessions_held
