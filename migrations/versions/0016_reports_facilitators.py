@@ -1,7 +1,7 @@
 """Reports: facilitator accounts linked to sessions, and indexes for the grouped report queries
 
 Revision ID: 0016_reports_facilitators
-Revises: 0013_reliability
+Revises: 0015_resources_spanish
 Create Date: 2026-11-26
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_reports_facilitators"
-down_revision = "0013_reliability"
+down_revision = "0015_resources_spanish"
 branch_labels = None
 depends_on = None
 
