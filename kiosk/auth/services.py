@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..clock import utcnow
@@ -225,7 +226,8 @@ def load_session(
     """Return the user behind a cookie, or None when the session is gone, idle or too old."""
     if not token or not user_id.isdigit():
         return None
-    row = db.session.get(StaffSession, hash_token(token))
+    # The account comes in the same query: every staff request (a poll included) pays one.
+    row = db.session.get(StaffSession, hash_token(token), options=[joinedload(StaffSession.user)])
     if row is None or row.user_id != int(user_id):
         return None
     now = utcnow()

@@ -398,12 +398,19 @@ def roster_version(session_id: str) -> str:
 
     A poll that sends back the version it has is answered with 204 when nothing changed.
     Counting names too catches the retention purge, which blanks names without adding rows.
+    Raises SessionNotFound for an unknown session: the same one query answers both, so an
+    unchanged poll costs a single query.
     """
-    count, named, latest = db.session.execute(
-        select(func.count(), func.count(SignIn.name), func.max(SignIn.created_at)).where(
-            SignIn.session_id == session_id
-        )
-    ).one()
+    found = db.session.execute(
+        select(func.count(SignIn.id), func.count(SignIn.name), func.max(SignIn.created_at))
+        .select_from(GroupSession)
+        .outerjoin(SignIn, SignIn.session_id == GroupSession.id)
+        .where(GroupSession.id == session_id)
+        .group_by(GroupSession.id)
+    ).one_or_none()
+    if found is None:
+        raise SessionNotFound(session_id)
+    count, named, latest = found
     stamp = latest.strftime("%Y%m%d%H%M%S%f") if latest is not None else "0"
     return f"{count}.{named}.{stamp}"
 
