@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import bindparam, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
@@ -393,6 +393,16 @@ def roster(session_id: str) -> Roster:
     return Roster(entries=_number_duplicates(entries))
 
 
+# Built once: a poll every few seconds from every open console should not rebuild it each time.
+_ROSTER_VERSION = (
+    select(func.count(SignIn.id), func.count(SignIn.name), func.max(SignIn.created_at))
+    .select_from(GroupSession)
+    .outerjoin(SignIn, SignIn.session_id == GroupSession.id)
+    .where(GroupSession.id == bindparam("session_id"))
+    .group_by(GroupSession.id)
+)
+
+
 def roster_version(session_id: str) -> str:
     """Changes whenever the roster does: how many, how many named, and the latest sign-in.
 
@@ -401,13 +411,7 @@ def roster_version(session_id: str) -> str:
     Raises SessionNotFound for an unknown session: the same one query answers both, so an
     unchanged poll costs a single query.
     """
-    found = db.session.execute(
-        select(func.count(SignIn.id), func.count(SignIn.name), func.max(SignIn.created_at))
-        .select_from(GroupSession)
-        .outerjoin(SignIn, SignIn.session_id == GroupSession.id)
-        .where(GroupSession.id == session_id)
-        .group_by(GroupSession.id)
-    ).one_or_none()
+    found = db.session.execute(_ROSTER_VERSION, {"session_id": session_id}).one_or_none()
     if found is None:
         raise SessionNotFound(session_id)
     count, named, latest = found
