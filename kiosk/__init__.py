@@ -52,6 +52,9 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     init_auth(app)
     init_blueprints(app)
     init_templates(app)
+    from .assets import init_assets
+
+    init_assets(app)  # last: WhiteNoise wraps the whole app (static files answer first)
     return app
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError, dates
 from babel.support import Translations
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, session
 from flask_babel import format_date, get_locale, refresh
 from markupsafe import Markup
 from wtforms.i18n import messages_path
@@ -54,23 +54,29 @@ def init_i18n(app: Flask) -> None:
     def _languages() -> dict[str, object]:
         return {"languages": LANGUAGES}
 
-    wtforms_catalogs: dict[str, Any] = {}
-
-    @app.before_request
-    def _wtforms_translations() -> None:
-        # Flask-WTF looks for a request.wtforms_translations and, when there is none, re-reads
-        # and re-parses WTForms' catalog file on every request that builds a form. One parsed
-        # catalog per language, loaded on first use, is all it needs.
-        locale = str(get_locale() or "en")
-        catalog = wtforms_catalogs.get(locale)
-        if catalog is None:
-            catalog = Translations.load(messages_path(), [locale], domain="wtforms")
-            wtforms_catalogs[locale] = catalog
-        request.wtforms_translations = catalog  # type: ignore[attr-defined]
-
+    # Flask-WTF looks for request.wtforms_translations and, when there is none, re-reads and
+    # re-parses WTForms' catalog file on every request that builds a form. One parsed catalog per
+    # language, looked up only when a form asks for it (most requests build none: a cached start
+    # page, a poll), is all it needs.
+    app.request_class = type(
+        "KioskRequest", (app.request_class,), {"wtforms_translations": property(_wtforms_catalog)}
+    )
     app.add_template_filter(month_year)
     app.add_template_filter(auto_dir)
     init_formats(app)
+
+
+_wtforms_catalogs: dict[str, Any] = {}
+
+
+def _wtforms_catalog(_request: object) -> Any:
+    """WTForms' own messages in the reader's language, parsed once per language."""
+    locale = str(get_locale() or "en")
+    catalog = _wtforms_catalogs.get(locale)
+    if catalog is None:
+        catalog = Translations.load(messages_path(), [locale], domain="wtforms")
+        _wtforms_catalogs[locale] = catalog
+    return catalog
 
 
 def auto_dir(value: object) -> Markup:

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import io
 import math
+from typing import TYPE_CHECKING
 
-import segno
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    import segno
 
 QUIET_ZONE = 4  # modules of white around the code (ISO/IEC 18004)
 MIN_PIXELS = 160  # the smallest a code is drawn on the kiosk, quiet zone included
@@ -26,6 +29,8 @@ MIN_PIXELS = 160  # the smallest a code is drawn on the kiosk, quiet zone includ
 
 def make(content: str) -> segno.QRCode:
     """The QR code for some content (medium error correction survives a creased slip)."""
+    import segno  # noqa: PLC0415  (on first use: not every start draws a QR code)
+
     return segno.make(content, error="m", micro=False)
 
 

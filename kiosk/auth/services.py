@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..clock import utcnow
@@ -30,10 +31,16 @@ USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 # werkzeug's scrypt at its default cost (N=2**15, r=8, p=1). Only the test suite asks for less
 # (config PASSWORD_HASH_METHOD, set when Settings.testing): staff fixtures spent 2-3 s hashing.
 PASSWORD_HASH_METHOD = "scrypt:32768:8:1"  # noqa: S105  (a cost, not a secret)
-# Verifying against this when the name is unknown keeps the reply time the same either way.
-_DUMMY_HASH = generate_password_hash(
-    "not a real password, only for timing", method=PASSWORD_HASH_METHOD
-)
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """Verifying against this when the name is unknown keeps the reply time the same either way.
+
+    Made on first use at the configured cost (one scrypt took a third of a second of every
+    start when it was made at import).
+    """
+    return generate_password_hash("not a real password, only for timing", method=method)
 
 
 def hash_password(password: str) -> str:
@@ -188,7 +195,8 @@ def _check_login(username: str, password: str) -> User:
         if (recent or 0) >= FAILURES_PER_MINUTE:
             raise LoginThrottled(name)
         user = session.scalar(select(User).where(User.username == name))
-        stored = user.password_hash if user is not None else _DUMMY_HASH
+        method = current_app.config.get("PASSWORD_HASH_METHOD", PASSWORD_HASH_METHOD)
+        stored = user.password_hash if user is not None else _dummy_hash(method)
         ok = check_password_hash(stored, password[:MAX_PASSWORD_LENGTH])
         if user is None or not ok or not user.active:
             session.add(LoginFailure(username=name, failed_at=now))
@@ -225,7 +233,8 @@ def load_session(
     """Return the user behind a cookie, or None when the session is gone, idle or too old."""
     if not token or not user_id.isdigit():
         return None
-    row = db.session.get(StaffSession, hash_token(token))
+    # The account comes in the same query: every staff request (a poll included) pays one.
+    row = db.session.get(StaffSession, hash_token(token), options=[joinedload(StaffSession.user)])
     if row is None or row.user_id != int(user_id):
         return None
     now = utcnow()

@@ -14,14 +14,24 @@ import functools
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-import pygal
 from markupsafe import Markup
 
-# pygal appends a legacy meta-path finder for its map plugins (unused here). It has no
-# find_spec, so every failed import anywhere in the process afterwards raises an ImportWarning
-# (an error under the test suite's filterwarnings); take it out again.
-sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
+if TYPE_CHECKING:
+    import pygal
+
+
+def _pygal() -> Any:
+    """pygal, imported on the first chart (0.1 s off every start: only report pages draw)."""
+    import pygal  # noqa: PLC0415
+
+    # pygal appends a legacy meta-path finder for its map plugins (unused here). It has no
+    # find_spec, so every failed import anywhere in the process afterwards raises an
+    # ImportWarning (an error under the test suite's filterwarnings); take it out again.
+    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
+    return pygal
+
 
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
@@ -91,12 +101,8 @@ def _frozen(series: Series) -> tuple[tuple[str, tuple[float | None, ...]], ...]:
     return tuple((str(name), tuple(values)) for name, values in series)
 
 
-KINDS = {
-    "bar": pygal.Bar,
-    "stacked": pygal.StackedBar,
-    "horizontal": pygal.HorizontalBar,
-    "line": pygal.Line,
-}
+# pygal's chart class for each kind, by name (pygal itself is imported on the first chart).
+KINDS = {"bar": "Bar", "stacked": "StackedBar", "horizontal": "HorizontalBar", "line": "Line"}
 
 
 @functools.lru_cache(maxsize=128)
@@ -110,7 +116,7 @@ def _chart(
     # same figures in the same language are drawn once per process: a repeat view of a report
     # skips pygal (~40 ms a chart). Nothing of a person is in these arguments, only counts.
     options = {"allow_interruptions": True} if kind == "line" else {}
-    chart = KINDS[kind](title=title, **options, **_CONFIG)
+    chart = getattr(_pygal(), KINDS[kind])(title=title, **options, **_CONFIG)
     chart.x_labels = list(x_labels)
     for name, values in series:
         chart.add(name, list(values))

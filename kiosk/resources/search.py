@@ -172,17 +172,22 @@ def matching(query: str) -> tuple[Select[Any], Any] | None:
     vector: Any = literal_column(f"{ResourceService.__tablename__}.{PG_COLUMN}")
     tsquery = func.to_tsquery(literal_column("'simple'"), _pg_query(groups))
 
-    def capped(*where: Any) -> Any:
+    def capped(*where: Any, fenced: bool = False) -> Any:
         # Take a bounded set of matches first (the GIN index), then rank only those.
-        found = (
-            select(ResourceService.id, vector.label("tsv"))
-            .where(vector.op("@@")(tsquery), *where)
-            .limit(CANDIDATES)
-            .subquery()
+        found: Any = select(ResourceService.id, vector.label("tsv")).where(
+            vector.op("@@")(tsquery), *where
         )
+        if fenced:
+            # Crisis matches: with the LIMIT in sight the planner walks the crisis index and
+            # tests each crisis row's text (slow when none matches, the usual case); planned
+            # apart, it ANDs the GIN and crisis indexes. The CTE is still read lazily, so the
+            # LIMIT below stops it early when there are many.
+            pool = found.cte("crisis_matches").prefix_with("MATERIALIZED")
+            found = select(pool.c.id, pool.c.tsv)
+        found = found.limit(CANDIDATES).subquery()
         return select(found.c.id.label("id"), (-func.ts_rank(found.c.tsv, tsquery)).label("rank"))
 
-    both = union(capped(), capped(ResourceService.crisis.is_(True))).subquery()
+    both = union(capped(), capped(ResourceService.crisis.is_(True), fenced=True)).subquery()
     return select(both.c.id, both.c.rank), both.c.rank
 
 

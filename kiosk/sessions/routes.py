@@ -195,10 +195,13 @@ def roster(session_id: str) -> Response:
     The poll's URL carries the roster version it shows: unchanged, it gets a 204 and htmx
     swaps nothing; changed, only the roster is loaded and rendered (no forms, no notes).
     """
-    group = _group_or_404(session_id)
-    version = services.roster_version(group.id)
+    try:
+        version = services.roster_version(session_id)
+    except services.SessionNotFound:
+        abort(404)
     if (unchanged := unchanged_poll(version)) is not None:
         return unchanged
+    group = _group_or_404(session_id)
     if not wants_fragment():
         return page_or_fragment(
             "sessions/console.html", "sessions/_roster.html", **_console_context(group)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import bindparam, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -454,17 +454,28 @@ def roster(session_id: str) -> Roster:
     return Roster(entries=_number_duplicates(entries))
 
 
+# Built once: a poll every few seconds from every open console should not rebuild it each time.
+_ROSTER_VERSION = (
+    select(func.count(SignIn.id), func.count(SignIn.name), func.max(SignIn.created_at))
+    .select_from(GroupSession)
+    .outerjoin(SignIn, SignIn.session_id == GroupSession.id)
+    .where(GroupSession.id == bindparam("session_id"))
+    .group_by(GroupSession.id)
+)
+
+
 def roster_version(session_id: str) -> str:
     """Changes whenever the roster does: how many, how many named, and the latest sign-in.
 
     A poll that sends back the version it has is answered with 204 when nothing changed.
     Counting names too catches the retention purge, which blanks names without adding rows.
+    Raises SessionNotFound for an unknown session: the same one query answers both, so an
+    unchanged poll costs a single query.
     """
-    count, named, latest = db.session.execute(
-        select(func.count(), func.count(SignIn.name), func.max(SignIn.created_at)).where(
-            SignIn.session_id == session_id
-        )
-    ).one()
+    found = db.session.execute(_ROSTER_VERSION, {"session_id": session_id}).one_or_none()
+    if found is None:
+        raise SessionNotFound(session_id)
+    count, named, latest = found
     stamp = latest.strftime("%Y%m%d%H%M%S%f") if latest is not None else "0"
     return f"{count}.{named}.{stamp}"
 

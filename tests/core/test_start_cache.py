@@ -134,3 +134,53 @@ def test_settings_are_read_once_until_they_change(app: Flask) -> None:
         center.save({"help.quiet_word_label": "A word"}, by="admin")
         with app.test_request_context():
             assert center.get("help.quiet_word_label") == "A word"
+
+
+def test_a_cache_hit_asks_the_database_nothing(app: Flask, monkeypatch: Any) -> None:
+    """Within versions.TTL, a cached start page costs no query at all (not even the versions)."""
+    from datetime import timedelta
+
+    from sqlalchemy import event
+
+    from kiosk import versions
+    from kiosk.extensions import db
+
+    # A loaded test machine may take more than the real second between two requests, and a
+    # minute boundary re-renders the page: start just after one, with a TTL that cannot lapse.
+    monkeypatch.setattr(versions, "TTL", timedelta(hours=1))
+    clock.advance(60 - clock.utcnow().second + 0.5)
+    kiosk = app.test_client()
+    kiosk.get("/")
+    statements: list[str] = []
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    kiosk.get("/")
+    kiosk.get("/")
+    assert statements == []
+
+
+def test_a_write_by_another_process_outside_the_orm_shows_within_the_ttl(app: Flask) -> None:
+    """A save this process never saw (another process's own connection) shows once the kept
+    versions are older than versions.TTL."""
+    from sqlalchemy import create_engine, text
+
+    from kiosk import versions
+    from kiosk.extensions import db
+
+    kiosk = app.test_client()
+    assert "quiet word with someone" in kiosk.get("/").get_data(as_text=True)
+    with app.app_context():
+        url = db.engine.url
+    other = create_engine(url)  # not the app's session: none of its events fire
+    with other.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO center_settings (key, value, updated_at, updated_by) "
+                "VALUES ('help.quiet_word_label', 'Talk with a peer', :now, 'cli')"
+            ),
+            {"now": clock.utcnow()},
+        )
+        connection.execute(versions._BUMP, {"name": "center_settings"})
+    other.dispose()
+    clock.advance(versions.TTL.total_seconds() + 0.01)
+    assert "Talk with a peer" in kiosk.get("/").get_data(as_text=True)

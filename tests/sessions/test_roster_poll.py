@@ -71,3 +71,10 @@ def test_a_full_page_load_of_the_poll_url_is_never_204(
     response = facilitator_client.get(url)
     assert response.status_code == 200
     assert "<html" in response.get_data(as_text=True)
+
+
+def test_polling_a_session_that_is_gone_is_404_not_204(facilitator_client: FlaskClient) -> None:
+    # The version and the session's existence come from one query; "0.0.0" is what an empty
+    # roster's poll carries, so an unknown session must not be taken for an unchanged one.
+    response = facilitator_client.get("/staff/sessions/nope/roster?v=0.0.0", headers=HX)
+    assert response.status_code == 404
