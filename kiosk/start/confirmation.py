@@ -25,11 +25,12 @@ RETURN_AFTER_SECONDS = 8
 def signed_in_screen() -> Response:
     """Render the shared confirmation screen (page, or fragment for htmx).
 
-    The panel names where the groups open now meet (their rooms). Which groups those are
+    The panel names the rooms where the groups open now meet, never a group's title (with one
+    group open, its title would tell a bystander which group the person joined). Which rooms
     depends only on the time, never on what the person did, so a quiet word's screen still
     matches a sign-in's word for word; the start page shows the same rooms to anyone.
     """
-    rooms = [group for group in sessions.open_sessions(clock.utcnow()) if group.room]
+    rooms = sorted({group.room for group in sessions.open_sessions(clock.utcnow()) if group.room})
     return page_or_fragment(
         "start/done.html",
         "start/_done_swap.html",
