@@ -69,6 +69,7 @@ CATEGORIES: tuple[CategoryEntry, ...] = (
         "Psychiatric Emergency Services",
         "Servicios de emergencia psiquiátrica",
         OPEN_ELIGIBILITY,
+        "urgent mental health",
     ),
     CategoryEntry(
         "food-pantry",
@@ -101,6 +102,7 @@ CATEGORIES: tuple[CategoryEntry, ...] = (
         "Addiction & Recovery",
         "Adicción y recuperación",
         OPEN_ELIGIBILITY,
+        "drugs alcohol",
     ),
     CategoryEntry(
         "medical-care", "106-06", "Medical Care", "Atención médica", OPEN_ELIGIBILITY, "clinic"
@@ -139,7 +141,71 @@ CATEGORIES: tuple[CategoryEntry, ...] = (
         OPEN_ELIGIBILITY,
         "domestic violence",
     ),
-    CategoryEntry("bereavement", "106-03-01", "Bereavement", "Duelo", OPEN_ELIGIBILITY, "grief"),
+    CategoryEntry(
+        "bereavement", "106-03-01", "Bereavement", "Duelo", OPEN_ELIGIBILITY, "grief loss"
+    ),
 )
 
 BY_SLUG = {entry.slug: entry for entry in CATEGORIES}
+
+
+class AttendeeName(NamedTuple):
+    """What the kiosk calls a category: sentence case, plain words, no clinical labels.
+
+    The Open Eligibility (HSDS) name above stays the category's name for staff and for
+    interchange, so exports and imports are unchanged; only attendee-facing screens use these.
+    """
+
+    name: str
+    name_es: str
+    icon: str
+
+
+ATTENDEE_NAMES: dict[str, AttendeeName] = {
+    "crisis-line": AttendeeName("Crisis line", "Línea de crisis", "phone"),
+    "peer-support-group": AttendeeName(
+        "Peer support groups", "Grupos de apoyo entre pares", "users"
+    ),
+    "counseling": AttendeeName("Counseling", "Consejería", "messages-square"),
+    "psychiatric-emergency": AttendeeName(
+        "Urgent mental health help", "Ayuda urgente para la salud mental", "life-buoy"
+    ),
+    "food-pantry": AttendeeName("Food pantry", "Despensa de alimentos", "shopping-basket"),
+    "free-meals": AttendeeName("Free meals", "Comidas gratuitas", "utensils"),
+    "emergency-shelter": AttendeeName("Emergency shelter", "Albergue de emergencia", "bed"),
+    "help-find-housing": AttendeeName(
+        "Help finding housing", "Ayuda para encontrar vivienda", "house"
+    ),
+    "addiction-recovery": AttendeeName(
+        "Help with drugs or alcohol", "Ayuda con el alcohol o las drogas", "sprout"
+    ),
+    "medical-care": AttendeeName("Medical care", "Atención médica", "stethoscope"),
+    "dental-care": AttendeeName("Dental care", "Atención dental", "smile"),
+    "clothing": AttendeeName("Clothing", "Ropa", "shirt"),
+    "transportation": AttendeeName("Transportation", "Transporte", "bus"),
+    "government-benefits": AttendeeName(
+        "Government benefits", "Beneficios del gobierno", "landmark"
+    ),
+    "help-find-work": AttendeeName(
+        "Help finding work", "Ayuda para encontrar trabajo", "briefcase"
+    ),
+    "legal-aid": AttendeeName("Legal help", "Ayuda legal", "scale"),
+    "escape-violence": AttendeeName(
+        "Help escaping violence", "Ayuda para escapar de la violencia", "shield"
+    ),
+    "bereavement": AttendeeName("Grief and loss", "Duelo y pérdida", "flower"),
+}
+
+
+def attendee_name(slug: str, locale: str) -> str | None:
+    """The kiosk's name for a shipped category in the display language (None if not shipped)."""
+    entry = ATTENDEE_NAMES.get(slug)
+    if entry is None:
+        return None
+    return entry.name_es if locale.startswith("es") else entry.name
+
+
+def category_icon(slug: str) -> str:
+    """The icon file (static/icons) drawn on a category's topic tile."""
+    entry = ATTENDEE_NAMES.get(slug)
+    return entry.icon if entry else "map-pin"

@@ -215,3 +215,29 @@ def hours_on(
         (time(start // 60, start % 60), time((end // 60) % 24, end % 60))
         for start, end in _day_ranges(day, weekly, by_day)
     ]
+
+
+def next_opening(
+    now: datetime, weekly: list[WeeklySlot], exceptions: list[DatedException], days: int = 7
+) -> datetime | None:
+    """When a service next opens after ``now`` (the center's wall-clock time), within ``days``.
+
+    None when its hours are unknown or it does not open in that time: the kiosk then says
+    nothing about when, rather than guess.
+    """
+    by_day: dict[date, list[DatedException]] = {}
+    for exc in exceptions:
+        by_day.setdefault(exc.on, []).append(exc)
+    today = now.date()
+    for offset in range(days + 1):
+        day = today + timedelta(days=offset)
+        if not weekly and day not in by_day:
+            continue
+        midnight = datetime.combine(day, time(0, 0))
+        starts = sorted(
+            midnight + timedelta(minutes=start) for start, _end in _day_ranges(day, weekly, by_day)
+        )
+        for moment in starts:
+            if moment > now:
+                return moment
+    return None

@@ -31,9 +31,9 @@ from ..auth.forms import ButtonForm
 from ..config import Settings
 from ..extensions import csrf
 from ..web import page_or_fragment, wants_fragment
-from . import fields, interchange, qr, services
+from . import fields, interchange, opening, qr, services
 from . import hours as hours_mod
-from .categories import CATEGORIES
+from .categories import CATEGORIES, category_icon
 from .forms import ImportForm, LookupForm, ServiceForm, category_choices
 
 bp = Blueprint("resources", __name__, url_prefix="/resources")
@@ -149,6 +149,17 @@ def search() -> Response:
             now=_now(),
             locale=_locale(),
         )
+    next_open: list[opening.NextOpening] = []
+    if form.open_now.data and listings == []:
+        # Nothing open: say which matching places open next, not "try a shorter word".
+        next_open = opening.next_to_open(
+            query,
+            category=category,
+            language=language or "",
+            free=bool(form.free.data),
+            now=_now(),
+            locale=_locale(),
+        )
     heading = next(
         (services.category_name(c, _locale()) for c in CATEGORIES if c.slug == category), ""
     )
@@ -160,11 +171,16 @@ def search() -> Response:
         tiles=_tiles(),
         heading=heading,
         category=category,
+        open_now=bool(form.open_now.data),
+        next_open=next_open,
+        weekday_names=get_day_names("wide", locale=_locale()),
     )
 
 
-def _tiles() -> list[tuple[str, str]]:
-    return [(c.slug, services.category_name(c, _locale())) for c in CATEGORIES]
+def _tiles() -> list[tuple[str, str, str]]:
+    return [
+        (c.slug, services.category_name(c, _locale()), category_icon(c.slug)) for c in CATEGORIES
+    ]
 
 
 @bp.route("/<uuid:service_id>")

@@ -24,7 +24,7 @@ from ..db import write_transaction
 from ..extensions import db
 from . import fields, search
 from . import hours as hours_mod
-from .categories import CATEGORIES, category_uuid
+from .categories import CATEGORIES, attendee_name, category_uuid
 from .models import (
     Organization,
     ResourceCategory,
@@ -110,7 +110,14 @@ def category_slugs() -> set[str]:
 
 
 def category_name(category: ResourceCategory | Any, locale: str) -> str:
-    """A category's name in the display language."""
+    """A category's name in the display language.
+
+    Shipped categories use their plain kiosk name (categories.ATTENDEE_NAMES); the stored
+    Open Eligibility name is kept for interchange and for categories that came in by import.
+    """
+    plain = attendee_name(category.slug, locale)
+    if plain:
+        return plain
     if locale.startswith("es") and category.name_es:
         return str(category.name_es)
     return str(category.name)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from flask import Response
 
+from .. import clock
+from ..sessions import services as sessions
 from ..web import page_or_fragment
 
 # Seconds the confirmation stays before the kiosk starts over for the next person.
@@ -21,7 +23,17 @@ RETURN_AFTER_SECONDS = 8
 
 
 def signed_in_screen() -> Response:
-    """Render the shared confirmation screen (page, or fragment for htmx)."""
+    """Render the shared confirmation screen (page, or fragment for htmx).
+
+    The panel names the rooms where the groups open now meet, never a group's title (with one
+    group open, its title would tell a bystander which group the person joined). Which rooms
+    depends only on the time, never on what the person did, so a quiet word's screen still
+    matches a sign-in's word for word; the start page shows the same rooms to anyone.
+    """
+    rooms = sorted({group.room for group in sessions.open_sessions(clock.utcnow()) if group.room})
     return page_or_fragment(
-        "start/done.html", "start/_done_swap.html", return_after=RETURN_AFTER_SECONDS
+        "start/done.html",
+        "start/_done_swap.html",
+        return_after=RETURN_AFTER_SECONDS,
+        rooms=rooms,
     )

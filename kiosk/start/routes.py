@@ -13,8 +13,11 @@ from ..inputs import safe_target
 from ..sessions import services as sessions
 from ..signin.services import start_tile
 from .cache import cached_page, render_expires_at
+from .icons import icon
 
 bp = Blueprint("start", __name__)
+# {{ icon("name") }} in every template: the vendored decorative icons (static/icons).
+bp.add_app_template_global(icon, "icon")
 
 # What survives a kiosk reset: a staff login on the same browser (so a facilitator's laptop is
 # not logged out by the idle timer) and the CSRF secret. Everything else, including the chosen

@@ -143,8 +143,8 @@ def test_staff_can_change_the_tile_wording(client: FlaskClient, app: Flask) -> N
 
     with app.app_context():
         center.save({"help.quiet_word_label": "Have a word"}, "admin")
-    assert ">Have a word</a>" in client.get("/").get_data(as_text=True)
-    assert ">Have a word</a>" in _ordinary(app)[1]
+    assert ">Have a word</span></a>" in client.get("/").get_data(as_text=True)
+    assert ">Have a word</span></a>" in _ordinary(app)[1]
 
 
 def test_the_person_can_say_which_open_group_they_are_in(
