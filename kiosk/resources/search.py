@@ -21,6 +21,11 @@ FTS_TABLE = "resource_search"
 PG_INDEX = "ix_resource_services_search_tsv"
 PG_COLUMN = "search_tsv"
 MAX_WORDS = 8
+# A word only crisis services carry in their search text (the service layer adds it). Asking
+# for "matches AND this word" lets both indexes intersect the crisis matches directly, instead
+# of testing every match's crisis flag row by row: that test was what kept a broad search at
+# 100,000 services slow. Nobody types it; if someone did, they would only see crisis lines.
+CRISIS_MARKER = "zzcrisiszz"
 
 # What people type → words staff write in listings. Keys match as prefixes of typed words, so
 # "therap" already finds everything "therapist" would.
@@ -145,49 +150,44 @@ def matching(query: str) -> tuple[Select[Any], Any] | None:
     groups = expand(query)
     if not groups:
         return None
-    crisis_ids = select(ResourceService.id).where(ResourceService.crisis.is_(True))
     if db.engine.dialect.name == "sqlite":
         fts_query = _fts_query(groups)
         rank: Any = literal_column("bm25(resource_search)")
         fts = table(FTS_TABLE, column("rowid"))
         rowid: Any = fts.c.rowid
 
-        def ranked(*where: Any) -> Select[Any]:
+        def ranked(match: str, name: str) -> Select[Any]:
             # The LIMIT sits inside the MATCH query: FTS5 computes bm25 only for rows it returns.
             inner = (
                 select(rowid.label("id"), rank.label("rank"))
                 .select_from(fts)
-                .where(text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=fts_query))
-                .where(*where)
+                .where(text(f"{FTS_TABLE} MATCH :{name}").bindparams(**{name: match}))
                 .limit(CANDIDATES)
                 .subquery()
             )
             return select(inner.c.id, inner.c.rank)
 
-        # The unary + keeps FTS5 from turning "rowid IN (...)" into one MATCH per crisis id;
-        # the crisis list is checked on each match instead.
-        crisis = literal_column(f"+{FTS_TABLE}.rowid").in_(crisis_ids)
-        both = union(ranked(), ranked(crisis)).subquery()
+        # Two MATCH parameters with their own names (one name would bind one value to both).
+        matches = ranked(fts_query, "fts_all")
+        crisis_matches = ranked(f"({fts_query}) AND {CRISIS_MARKER}", "fts_crisis")
+        both = union(matches, crisis_matches).subquery()
         return select(both.c.id, both.c.rank), both.c.rank
     vector: Any = literal_column(f"{ResourceService.__tablename__}.{PG_COLUMN}")
     tsquery = func.to_tsquery(literal_column("'simple'"), _pg_query(groups))
 
-    def capped(*where: Any, fenced: bool = False) -> Any:
+    crisis_query = tsquery.op("&&")(func.to_tsquery(literal_column("'simple'"), CRISIS_MARKER))
+
+    def capped(query: Any) -> Any:
         # Take a bounded set of matches first (the GIN index), then rank only those.
-        found: Any = select(ResourceService.id, vector.label("tsv")).where(
-            vector.op("@@")(tsquery), *where
+        found: Any = (
+            select(ResourceService.id, vector.label("tsv"))
+            .where(vector.op("@@")(query))
+            .limit(CANDIDATES)
+            .subquery()
         )
-        if fenced:
-            # Crisis matches: with the LIMIT in sight the planner walks the crisis index and
-            # tests each crisis row's text (slow when none matches, the usual case); planned
-            # apart, it ANDs the GIN and crisis indexes. The CTE is still read lazily, so the
-            # LIMIT below stops it early when there are many.
-            pool = found.cte("crisis_matches").prefix_with("MATERIALIZED")
-            found = select(pool.c.id, pool.c.tsv)
-        found = found.limit(CANDIDATES).subquery()
         return select(found.c.id.label("id"), (-func.ts_rank(found.c.tsv, tsquery)).label("rank"))
 
-    both = union(capped(), capped(ResourceService.crisis.is_(True), fenced=True)).subquery()
+    both = union(capped(tsquery), capped(crisis_query)).subquery()
     return select(both.c.id, both.c.rank), both.c.rank
 
 

@@ -176,7 +176,8 @@ def search_text_of(texts: list[str], categories: Iterable[Any], crisis: bool) ->
     for category in categories:
         parts += [category.name, category.name_es, _KEYWORDS.get(category.slug, "")]
     if crisis:
-        parts.append("crisis")
+        # The marker lets search find crisis matches through the index (search.CRISIS_MARKER).
+        parts += ["crisis", search.CRISIS_MARKER]
     return search.normalize(" ".join(p for p in parts if p))
 
 

@@ -228,3 +228,30 @@ def test_lookup_in_spanish(client: FlaskClient, directory: dict[str, Any]) -> No
     assert "Lugares encontrados" in results
     detail = client.get(f"/resources/{directory['crisis'].uuid}").get_data(as_text=True)
     assert "Abierto ahora" in detail and "inglés" in detail and "Gratis" in detail
+
+
+def test_crisis_matches_stay_first_past_the_ranking_cap(
+    app_ctx: Flask, directory: dict[str, Any], add_service: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only CANDIDATES matches are ranked; the crisis matches are found through the index's
+    # marker word, so a crisis line added after many other matches is still first.
+    from kiosk.resources import search
+
+    for n in range(6):
+        add_service(
+            name=f"Counseling Counseling {n}",
+            categories="counseling",
+            phone=f"+1202555020{n}",
+            description="counseling counseling counseling",
+        )
+    add_service(
+        name="Late Crisis Line",
+        categories="crisis-line",
+        phone="+12025550299",
+        crisis="yes",
+        description="counseling by phone",
+    )
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    names = [listing.service.name for listing in services.find("couns")]
+    assert set(names[:2]) == {"Zeta Crisis Line", "Late Crisis Line"}
+    assert len(names) >= 4  # the capped ordinary matches are still listed after them
