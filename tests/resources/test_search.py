@@ -254,4 +254,4 @@ def test_crisis_matches_stay_first_past_the_ranking_cap(
     monkeypatch.setattr(search, "CANDIDATES", 2)
     names = [listing.service.name for listing in services.find("couns")]
     assert set(names[:2]) == {"Zeta Crisis Line", "Late Crisis Line"}
-    assert len(names) >= 4  # the capped ordinary matches are still listed after them
+    assert len(names) > 2  # ordinary matches (capped) are still listed after them
