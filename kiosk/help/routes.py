@@ -45,7 +45,7 @@ from .forms import (
 )
 from .plan import REVIEW_STEP, STEPS, navigate
 
-bp = Blueprint("help", __name__, cli_group="help")
+bp = Blueprint("help", __name__)
 # The quiet word's one-time tokens are signed for this scope only (never valid for a sign-in).
 QUIET_WORD_SCOPE = "quiet-word"
 staff_bp = Blueprint("help_staff", __name__, url_prefix="/staff/help")
@@ -438,6 +438,3 @@ def line_delete(line_id: int) -> Response | str:
         abort(404)
     flash(_("Line removed."), "success")
     return redirect(back, 303)
-
-
-from . import cli  # noqa: E402,F401  (attaches `flask help …` commands to bp)

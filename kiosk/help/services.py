@@ -72,6 +72,8 @@ COUNTRY = register(
         "US",
         kind="choice",
         choices=_country_choices,
+        # The admin's action is the moment to load the new country's starter lines.
+        after_save=lambda country: ensure_seeded(str(country)),
         help=_l("Get help now shows this country's crisis lines and emergency number."),
     )
 )
@@ -179,7 +181,12 @@ def current_country() -> str:
 
 
 def ensure_seeded(country: str) -> None:
-    """Load the starter lines for a country once, on first use (a fresh database works)."""
+    """Load the starter lines for a country once (``crisis_line_seeds`` records it, so removing
+    every line does not bring them back).
+
+    Called at start-up (``seed_starter_lines``), when an admin changes the center's country and
+    by ``flask help seed``; never from a GET page (issue 10: reading pages do not write).
+    """
     if country not in SEEDS or db.session.get(CrisisLineSeed, country) is not None:
         return
     with write_transaction() as session:
@@ -192,9 +199,17 @@ def ensure_seeded(country: str) -> None:
             session.add(CrisisLine(country=country, sort_order=order * 10, **entry))
 
 
+def seed_starter_lines() -> None:
+    """Start-up: the center's country has its starter lines before the first page is shown.
+
+    ``wsgi.prepare`` calls this right after the migrations (and the test fixtures do the same),
+    so a fresh database shows the lines without any GET page writing.
+    """
+    ensure_seeded(current_country())
+
+
 def lines_for(country: str) -> list[CrisisLine]:
-    """A country's lines: the emergency number first, then in the staff's order."""
-    ensure_seeded(country)
+    """A country's lines: the emergency number first, then in the staff's order (read-only)."""
     return list(
         db.session.scalars(
             select(CrisisLine)
@@ -361,7 +376,11 @@ def _bump(
 
 
 def count_help_now() -> None:
-    """Someone opened Get help now: one more for today, nothing about who or which tablet."""
+    """Someone opened Get help now: one more for today, nothing about who or which tablet.
+
+    The one write GET /help makes, on purpose: an anonymous daily count (the program's measure
+    of use), not seeding or any state a later page depends on.
+    """
     with write_transaction() as session:
         _bump(session, "help_now", requests=1)
 
