@@ -30,7 +30,7 @@ from ..i18n import switch_language
 from ..sessions.services import open_sessions
 from ..signin.services import BadFormToken, issue_form_token, read_form_token
 from ..start.confirmation import signed_in_screen
-from ..web import page_or_fragment, polling, unchanged_poll
+from ..web import is_staff_path, page_or_fragment, polling, unchanged_poll, wants_fragment
 from . import services
 from .forms import (
     CrisisLineForm,
@@ -51,17 +51,6 @@ QUIET_WORD_SCOPE = "quiet-word"
 staff_bp = Blueprint("help_staff", __name__, url_prefix="/staff/help")
 
 
-@bp.app_context_processor
-def _help_globals() -> dict[str, Any]:
-    return {"quiet_word_label": quiet_word_label, "help_alert_context": _alert_context}
-
-
-def quiet_word_label() -> str:
-    """The quiet-word tile's wording: the center's own, or the standard neutral one."""
-    custom = get_setting(services.QUIET_WORD_LABEL.key)
-    return str(custom or _("I'd like a quiet word with someone"))
-
-
 # ---- kiosk --------------------------------------------------------------------------------
 
 
@@ -76,7 +65,12 @@ def now() -> str:
         # The caption says what the code does; the picture itself is hidden from screen readers.
         card["qr"] = qr.inline_svg(card["uri"]) if card["uri"] else None
         card["caption"] = _qr_caption(card["line"])
-    return render_template("help/now.html", cards=cards, how=how_labels())
+    return render_template(
+        "help/now.html",
+        cards=cards,
+        how=how_labels(),
+        quiet_word_label=services.quiet_word_label(),
+    )
 
 
 def _qr_caption(line: Any) -> str:
@@ -120,7 +114,13 @@ def quiet_word() -> Response:
     elif request.method == "GET" or not form.token.data:
         form.token.data = issue_form_token(secret, QUIET_WORD_SCOPE)
     status = 400 if request.method == "POST" else 200
-    return page_or_fragment("help/quiet_word.html", "help/_quiet_word.html", status, form=form)
+    return page_or_fragment(
+        "help/quiet_word.html",
+        "help/_quiet_word.html",
+        status,
+        form=form,
+        quiet_word_label=services.quiet_word_label(),
+    )
 
 
 def _device() -> str:
@@ -196,6 +196,28 @@ def plan_step() -> Response:
 # ---- staff --------------------------------------------------------------------------------
 
 
+@staff_bp.before_app_request
+def _prepare_alert_bar() -> None:
+    """The alert bar's data for a staff page that is about to render the staff layout.
+
+    Every staff page shows the alert bar, and those pages belong to many areas' blueprints, so
+    rather than each view passing it (easy to forget, and it would fatten every view) it is
+    prepared once here, before the view runs, and the layout reads ``g.help_alerts``: a value,
+    not a query the template would run. POSTs get it too (a form sent back with an error shows
+    the bar like any page; staff POSTs are few). It is skipped for htmx fragments, which never
+    render the layout (the bar's own poll included), for the kiosk side and for people who do
+    not see alerts (peers, logged out).
+    """
+    if (
+        not is_staff_path(request.path)
+        or wants_fragment()
+        or not current_user.is_authenticated
+        or current_user.is_peer
+    ):
+        return
+    g.help_alerts = _alert_context()
+
+
 def _alert_context() -> dict[str, Any]:
     alerts = services.open_alerts()
     return {
@@ -217,7 +239,7 @@ def _alert_context() -> dict[str, Any]:
 @staff_required
 def alerts() -> Response:
     """The alert region every staff page polls (a poll is not activity: see web.polling)."""
-    context = _alert_context()
+    context = g.get("help_alerts") or _alert_context()
     # Nothing changed: swap nothing, so screen readers are not told the same thing again.
     if (unchanged := unchanged_poll(context["digest"])) is not None:
         return unchanged
@@ -236,7 +258,8 @@ def minutes_ago(moment: datetime) -> str:
 @staff_required
 def dashboard() -> str:
     """The help queue (most urgent first), the last day's resolved ones and daily counts."""
-    context = _alert_context()
+    # The same open requests the alert bar shows, read once for both (see _prepare_alert_bar).
+    context = g.get("help_alerts") or _alert_context()
     return render_template(
         "help/dashboard.html",
         resolved=services.recent_resolved(),

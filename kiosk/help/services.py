@@ -119,6 +119,15 @@ QUIET_WORD_LABEL = register(
 )
 
 
+def quiet_word_label() -> str:
+    """The quiet-word tile's wording: the center's own, or the standard neutral one.
+
+    Views hand it to their templates (start page, shared confirmation, help pages).
+    """
+    custom = get(QUIET_WORD_LABEL.key)
+    return str(custom or _l("I'd like a quiet word with someone"))
+
+
 def _rowcount(result: Any) -> int:
     """Rows an UPDATE or DELETE touched (a CursorResult; typed loosely by SQLAlchemy)."""
     assert isinstance(result, CursorResult)  # noqa: S101

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from flask import Response
 
+from ..help.services import quiet_word_label
 from ..web import page_or_fragment
 
 # Seconds the confirmation stays before the kiosk starts over for the next person.
@@ -23,5 +24,8 @@ RETURN_AFTER_SECONDS = 8
 def signed_in_screen() -> Response:
     """Render the shared confirmation screen (page, or fragment for htmx)."""
     return page_or_fragment(
-        "start/done.html", "start/_done_swap.html", return_after=RETURN_AFTER_SECONDS
+        "start/done.html",
+        "start/_done_swap.html",
+        return_after=RETURN_AFTER_SECONDS,
+        quiet_word_label=quiet_word_label(),
     )
