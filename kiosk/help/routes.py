@@ -43,7 +43,7 @@ from .forms import (
     outcome_labels,
     when_choices,
 )
-from .plan import REVIEW_STEP, STEPS, navigate
+from .plan import PLAN_PROMPT_SECONDS, REVIEW_STEP, STEPS, next_screen, qr_notes
 
 bp = Blueprint("help", __name__)
 # The quiet word's one-time tokens are signed for this scope only (never valid for a sign-in).
@@ -144,7 +144,15 @@ def _send_quiet_word(form: QuietWordForm, nonce: str) -> None:
 @bp.route("/plan")
 def plan() -> str:
     """What the plan is, where the idea comes from, and that nothing is kept."""
-    return render_template("help/plan_about.html", form=PlanForm(formdata=None))
+    return render_template(
+        "help/plan_about.html", form=PlanForm(formdata=None), plan_idle=_plan_idle()
+    )
+
+
+def _plan_idle() -> dict[str, int]:
+    """The plan screens' longer idle reset (KIOSK_PLAN_IDLE_SECONDS), for kiosk.js."""
+    seconds = current_app.config["KIOSK"].plan_idle_seconds
+    return {"seconds": seconds, "prompt": min(PLAN_PROMPT_SECONDS, seconds - 30)}
 
 
 @bp.route("/plan/step", methods=["POST"])
@@ -158,38 +166,31 @@ def plan_step() -> Response:
     valid = form.validate_on_submit()
     go = request.form.get("go", "next")
     if go == "language":
-        # The header's language switch mid-plan (static/js/language.js re-sends this form):
-        # the same step again, in the other language, with everything typed still in the form.
+        # The header's language switch mid-plan (static/js/language.js re-sends this form).
         switch_language(request.form.get("lang", ""))
-        go = "stay"
-    if valid:
-        step, view = navigate(form.step.data, go)
-    else:
-        # Show the first step whose text was refused, with its message.
-        step = next((number for number, item in enumerate(STEPS, 1) if form[item.key].errors), 1)
-        view = "step"
-    if valid and step == 5 and form.prefilled.data != "1":
+    refused = None if valid else {item.key for item in STEPS if form[item.key].errors}
+    screen = next_screen(form.step.data, go, refused, form.prefilled.data == "1")
+    if screen.prefill:
         form.professionals.data = form.professionals.data or services.plan_prefill(
             services.current_country()
         )
         form.prefilled.data = "1"
-    form.step.data = str(step)
-    qr_codes = []
-    if view == "qr":
-        for item in STEPS:
-            content = (form[item.key].data or "").strip()
-            if content:
-                qr_codes.append((item, qr.inline_svg(f"{item.title}\n{content}")))
+    form.step.data = str(screen.step)
+    answers = {item.key: form[item.key].data or "" for item in STEPS}
+    notes = qr_notes(answers) if screen.view == "qr" else []
+    codes = qr.inline_svgs_same_size([text for _heading, text in notes])
     return page_or_fragment(
         "help/plan_step.html",
         "help/_plan_step.html",
         200 if valid else 400,
         form=form,
-        step=step,
+        step=screen.step,
         steps=STEPS,
-        view=view,
-        qr_codes=qr_codes,
+        view=screen.view,
+        qr_codes=[(heading, code) for (heading, _text), code in zip(notes, codes, strict=True)],
         review_step=REVIEW_STEP,
+        plan_idle=_plan_idle(),
+        today=utcnow(),
     )
 
 
