@@ -57,7 +57,7 @@ def svg(content: str, title: str) -> bytes:
 def inline_svgs_same_size(contents: list[str]) -> list[Markup]:
     """Several codes shown side by side, all of one size: each is made at the version (module
     count) the longest content needs, so no code looks more important than another."""
-    version = max((make(content).version for content in contents), default=None)
+    version = max((int(make(content).version) for content in contents), default=None)
     return [inline_svg(content, version=version) for content in contents]
 
 
