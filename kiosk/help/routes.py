@@ -16,8 +16,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -60,7 +60,11 @@ def now() -> str:
     lines = services.lines_for(services.current_country())
     # An anonymous tally for the day: nothing about who tapped, when exactly, or which tablet.
     services.count_help_now()
-    cards = [{"line": line, "uri": services.dial_uri(line)} for line in lines]
+    language = str(get_locale() or "en")
+    cards = [
+        {"line": line, "uri": services.dial_uri(line), "text": services.public_text(line, language)}
+        for line in lines
+    ]
     for card in cards:
         # The caption says what the code does; the picture itself is hidden from screen readers.
         card["qr"] = qr.inline_svg(card["uri"]) if card["uri"] else None
@@ -172,7 +176,7 @@ def plan_step() -> Response:
     screen = next_screen(form.step.data, go, refused, form.prefilled.data == "1")
     if screen.prefill:
         form.professionals.data = form.professionals.data or services.plan_prefill(
-            services.current_country()
+            services.current_country(), str(get_locale() or "en")
         )
         form.prefilled.data = "1"
     form.step.data = str(screen.step)

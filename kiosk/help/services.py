@@ -228,6 +228,36 @@ def lines_for(country: str) -> list[CrisisLine]:
     )
 
 
+# Each public field and its Spanish version (staff fill it in; empty falls back to English).
+SPANISH_FIELDS = {
+    "name": "name_es",
+    "hours": "hours_es",
+    "languages": "languages_es",
+    "public_note": "public_note_es",
+}
+
+
+@dataclass(frozen=True)
+class PublicText:
+    """What an attendee reads about a line, in the kiosk's language."""
+
+    name: str
+    hours: str
+    languages: str
+    public_note: str
+
+
+def public_text(line: CrisisLine, language: str) -> PublicText:
+    """A line's public fields in ``language``: the Spanish ones on the Spanish kiosk, each
+    falling back to the English text when staff left it empty."""
+    values = {}
+    for field_name, spanish in SPANISH_FIELDS.items():
+        english = getattr(line, field_name) or ""
+        values[field_name] = (getattr(line, spanish) or "").strip() if language == "es" else ""
+        values[field_name] = values[field_name] or english
+    return PublicText(**values)
+
+
 def line_status(line: CrisisLine, now: datetime | None = None) -> str:
     """unverified ("verify locally"), stale (over 6 months) or current."""
     if line.verified_at is None:
@@ -254,6 +284,10 @@ LINE_FIELDS = (
     "hours",
     "languages",
     "public_note",
+    "name_es",
+    "hours_es",
+    "languages_es",
+    "public_note_es",
     "staff_notes",
     "is_emergency",
     "sort_order",
@@ -347,13 +381,13 @@ def dial_uri(line: CrisisLine) -> str | None:
     return f"tel:{digits}"
 
 
-def plan_prefill(country: str) -> str:
+def plan_prefill(country: str, language: str = "en") -> str:
     """Step 5 of the plan starts from the crisis list (the person may change it)."""
     lines = []
     for line in lines_for(country):
         how = {"call": _l("call"), "text": _l("text"), "chat": _l("chat")}[line.how]
         keyword = f" ({line.text_keyword})" if line.text_keyword else ""
-        lines.append(f"{line.name}: {how} {line.number}{keyword}")
+        lines.append(f"{public_text(line, language).name}: {how} {line.number}{keyword}")
     return "\n".join(lines)
 
 
