@@ -78,3 +78,17 @@ def test_a_plan_too_long_for_one_code_gets_one_per_step(
             "Things I can do on my own",
             "Things I can do on my own\n" + "x" * length,
         )
+
+
+def test_no_suicide_risk_wording_on_the_kiosk() -> None:
+    """Kiosk templates and every Spanish catalog: the plan speaks of hard moments instead."""
+    from kiosk import ROOT
+
+    places = [*(ROOT / "templates").rglob("*.html"), *(ROOT / "kiosk").rglob("*.po")]
+    found = [
+        str(path.relative_to(ROOT))
+        for path in places
+        if "suicide risk" in " ".join(path.read_text(encoding="utf-8").lower().split())
+        or "riesgo de suicidio" in " ".join(path.read_text(encoding="utf-8").lower().split())
+    ]
+    assert found == []
