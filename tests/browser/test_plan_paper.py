@@ -40,7 +40,7 @@ def _write_whole_plan(page: Any) -> None:
 
 
 def _largest_words_size(pdf: bytes, words: str) -> float:
-    """The font size (pt) a piece of text is drawn at in the PDF (font size × text matrix)."""
+    """The font size (pt) a piece of text is drawn at in the PDF (font size times text matrix)."""
     sizes: list[float] = []
 
     def visit(text: str, cm: Any, tm: Any, _font: Any, size: float) -> None:
@@ -72,7 +72,7 @@ def test_a_typical_plan_prints_on_one_page_with_the_words_large(
         "els => els.map(el => parseFloat(getComputedStyle(el).fontSize) * 0.75)"
     )
     assert len(points) == len(STEP_KEYS) and min(points) >= 14, points
-    # Chromium writes 18.66 px × 0.75 (rounded to 2 decimals): 14 pt to one decimal.
+    # Chromium writes 18.66 px times 0.75 (rounded to 2 decimals): 14 pt to one decimal.
     assert round(_largest_words_size(pdf, ANSWERS["on_my_own"]), 1) >= 14
     context.close()
     watch.assert_clean()
