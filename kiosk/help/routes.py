@@ -61,14 +61,19 @@ def now() -> str:
     # An anonymous tally for the day: nothing about who tapped, when exactly, or which tablet.
     services.count_help_now()
     language = str(get_locale() or "en")
-    cards = [
-        {"line": line, "uri": services.dial_uri(line), "text": services.public_text(line, language)}
-        for line in lines
-    ]
-    for card in cards:
-        # The caption says what the code does; the picture itself is hidden from screen readers.
-        card["qr"] = qr.inline_svg(card["uri"]) if card["uri"] else None
-        card["caption"] = _qr_caption(card["line"])
+    cards: list[dict[str, Any]] = []
+    for line in lines:
+        uri = services.dial_uri(line)
+        cards.append(
+            {
+                "line": line,
+                "uri": uri,
+                "text": services.public_text(line, language),
+                # The caption says what the code does; the picture is hidden from screen readers.
+                "qr": qr.inline_svg(uri) if uri else None,
+                "caption": _qr_caption(line),
+            }
+        )
     return render_template(
         "help/now.html",
         cards=cards,
