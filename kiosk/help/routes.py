@@ -161,7 +161,7 @@ def plan() -> str:
 def _plan_idle() -> dict[str, int]:
     """The plan screens' longer idle reset (KIOSK_PLAN_IDLE_SECONDS), for kiosk.js."""
     seconds = current_app.config["KIOSK"].plan_idle_seconds
-    return {"seconds": seconds, "prompt": min(PLAN_PROMPT_SECONDS, seconds - 30)}
+    return {"seconds": seconds, "prompt": min(PLAN_PROMPT_SECONDS, seconds // 3)}
 
 
 @bp.route("/plan/step", methods=["POST"])
