@@ -116,7 +116,7 @@ def test_a_long_plan_gets_one_code_per_step_all_the_same_size(client: FlaskClien
 def test_a_plan_leaves_no_trace_in_tables_logs_cookies_or_urls(
     client: FlaskClient, app: Flask, caplog: pytest.LogCaptureFixture
 ) -> None:
-    client.get("/help")  # let the crisis list seed itself first; that is not the plan's doing
+    client.get("/help")  # its daily count is written first; that is not the plan's doing
     before = snapshot(app)
     # Every logger the app or its servers use, at their most talkative (restored afterwards).
     for name in ("", "kiosk", "werkzeug", "waitress", "sqlalchemy", "flask", app.logger.name):
