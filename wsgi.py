@@ -17,9 +17,13 @@ def prepare(app: Flask) -> str | None:
     from flask_migrate import upgrade
 
     from kiosk.auth import services
+    from kiosk.help.services import seed_starter_lines
 
     with app.app_context():
         upgrade()
+        # Start-up work, once: the crisis lines exist before the first GET /help (which never
+        # writes them itself).
+        seed_starter_lines()
         if services.admin_exists():
             return None
         token = services.issue_setup_token()

@@ -154,6 +154,10 @@ def init_blueprints(app: Flask) -> None:
 
     init_introductions(app)
 
+    from .help.cli import init_cli as init_help_cli
+
+    init_help_cli(app)
+
     from .resources.cli import init_cli as init_resources_cli
 
     init_resources_cli(app)

@@ -57,6 +57,9 @@ class Settings:
     # Kiosk hygiene: seconds of no touch before the "Still there?" prompt plus its countdown.
     idle_reset_seconds: int = 90
     idle_prompt_seconds: int = 15
+    # The plan for hard moments takes thought and typing: its screens wait longer, and their
+    # "Still there?" prompt counts down for a minute with a "More time" button.
+    plan_idle_seconds: int = 300
     # Staff sessions.
     staff_idle_minutes: int = 30
     staff_absolute_hours: int = 12
@@ -88,6 +91,7 @@ class Settings:
             country=(os.environ.get("KIOSK_COUNTRY") or "US").upper(),
             default_locale=os.environ.get("KIOSK_LOCALE") or "en",
             idle_reset_seconds=_int("KIOSK_IDLE_RESET_SECONDS", 90, 20),
+            plan_idle_seconds=_int("KIOSK_PLAN_IDLE_SECONDS", 300, 90),
             backup_dir=Path(os.environ["KIOSK_BACKUP_DIR"])
             if os.environ.get("KIOSK_BACKUP_DIR")
             else None,

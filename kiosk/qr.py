@@ -27,11 +27,11 @@ QUIET_ZONE = 4  # modules of white around the code (ISO/IEC 18004)
 MIN_PIXELS = 160  # the smallest a code is drawn on the kiosk, quiet zone included
 
 
-def make(content: str) -> segno.QRCode:
+def make(content: str, version: int | None = None) -> segno.QRCode:
     """The QR code for some content (medium error correction survives a creased slip)."""
     import segno  # noqa: PLC0415  (on first use: not every start draws a QR code)
 
-    return segno.make(content, error="m", micro=False)
+    return segno.make(content, error="m", micro=False, version=version)
 
 
 def _scale(code: segno.QRCode) -> int:
@@ -59,13 +59,20 @@ def svg(content: str, title: str) -> bytes:
     return out.getvalue()
 
 
-def inline_svg(content: str, label: str = "") -> Markup:
+def inline_svgs_same_size(contents: list[str]) -> list[Markup]:
+    """Several codes shown side by side, all of one size: each is made at the version (module
+    count) the longest content needs, so no code looks more important than another."""
+    version = max((int(make(content).version) for content in contents), default=None)
+    return [inline_svg(content, version=version) for content in contents]
+
+
+def inline_svg(content: str, label: str = "", version: int | None = None) -> Markup:
     """The code as an ``<svg>`` element to put straight into a page.
 
     With a ``label`` it is an image with that name; without one it is hidden from screen
     readers (a caption next to it then says what it is for).
     """
-    code = make(content)
+    code = make(content, version)
     picture = code.svg_inline(scale=_scale(code), border=QUIET_ZONE, dark="#000", light="#fff")
     attrs = f'role="img" aria-label="{Markup.escape(label)}"' if label else 'aria-hidden="true"'
     return Markup(picture.replace("<svg ", f'<svg {attrs} focusable="false" ', 1))  # noqa: S704

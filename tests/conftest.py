@@ -25,6 +25,7 @@ from kiosk import clock, create_app
 from kiosk.auth import services as auth_services
 from kiosk.config import Settings
 from kiosk.extensions import db
+from kiosk.help.services import seed_starter_lines
 
 TEST_DATABASE_URL = os.environ.get("KIOSK_TEST_DATABASE_URL", "")
 PASSWORD = "correct horse battery staple"
@@ -72,9 +73,11 @@ def app(tmp_path: Path, template_db: Path | None) -> Iterator[Flask]:
     if template_db is not None:
         shutil.copy(template_db, data_dir / "porchlight.db")
     application = create_app(_settings(data_dir, TEST_DATABASE_URL))
-    if TEST_DATABASE_URL:
-        with application.app_context():
+    with application.app_context():
+        if TEST_DATABASE_URL:
             _truncate_all()
+        # What wsgi.prepare does after the migrations: the center's crisis lines are there.
+        seed_starter_lines()
     yield application
     clock.reset()
     with application.app_context():

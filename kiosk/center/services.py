@@ -37,6 +37,8 @@ class Setting:
     minimum: int | None = None
     maximum: int | None = None
     validate: Callable[[str], str] | None = field(default=None, compare=False)
+    # Called with the new value after a save that changed it (help.country loads its lines).
+    after_save: Callable[[Any], None] | None = field(default=None, compare=False)
 
     def parse(self, raw: str) -> Any:
         """Turn typed text into a value; raises InvalidSetting."""
@@ -124,12 +126,20 @@ def all_values() -> dict[str, Any]:
 def save(changes: dict[str, str], by: str) -> None:
     """Validate and store several settings at once (all or nothing)."""
     parsed = {key: REGISTRY[key].parse(raw) for key, raw in changes.items()}
+    changed = []
     with write_transaction() as session:
         for key, value in parsed.items():
             row = session.get(CenterSetting, key)
             text = str(value)
+            if row is None or row.value != text:
+                changed.append(key)
             if row is None:
                 session.add(CenterSetting(key=key, value=text, updated_by=by))
             else:
                 row.value = text
                 row.updated_by = by
+    # After the commit, in their own transactions (write_transaction does not nest).
+    for key in changed:
+        hook = REGISTRY[key].after_save
+        if hook is not None:
+            hook(parsed[key])

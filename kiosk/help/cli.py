@@ -1,21 +1,28 @@
-"""``flask --app kiosk help purge`` and ``flask --app kiosk help seed``."""
+"""``flask --app kiosk help purge`` and ``flask --app kiosk help seed``.
+
+Registered with ``init_cli(app)`` like every other area's commands (not through the blueprint),
+so this module and ``help/routes.py`` do not import each other.
+"""
 
 from __future__ import annotations
 
 import click
+from flask import Flask
+from flask.cli import AppGroup
 
 from . import services
-from .routes import bp
+
+help_cli = AppGroup("help", help="Help requests and crisis lines.")
 
 
-@bp.cli.command("purge")
+@help_cli.command("purge")
 def purge_command() -> None:
     """Delete quiet-word and professional-help requests older than the retention period."""
     removed = services.purge()
     click.echo(f"Purged {removed} help request(s).")
 
 
-@bp.cli.command("seed")
+@help_cli.command("seed")
 @click.option(
     "--country",
     type=click.Choice(sorted(services.COUNTRIES)),
@@ -27,3 +34,8 @@ def seed_command(country: str | None) -> None:
     chosen = country or services.current_country()
     services.ensure_seeded(chosen)
     click.echo(f"Crisis lines for {chosen}: {len(services.lines_for(chosen))}.")
+
+
+def init_cli(app: Flask) -> None:
+    """Register ``flask help …``."""
+    app.cli.add_command(help_cli)

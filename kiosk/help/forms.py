@@ -158,6 +158,12 @@ class CrisisLineForm(FlaskForm):
         _l("Note for attendees (shown on Get help now)"),
         validators=[Optional(), Length(max=1000)],
     )
+    name_es = StringField(_l("Name in Spanish"), validators=[Optional(), Length(max=120)])
+    hours_es = StringField(_l("Hours in Spanish"), validators=[Optional(), Length(max=120)])
+    languages_es = StringField(_l("Languages in Spanish"), validators=[Optional(), Length(max=200)])
+    public_note_es = TextAreaField(
+        _l("Note for attendees in Spanish"), validators=[Optional(), Length(max=1000)]
+    )
     staff_notes = TextAreaField(
         _l("Notes for staff (never shown to attendees)"),
         validators=[Optional(), Length(max=1000)],
@@ -184,6 +190,7 @@ class CrisisLineForm(FlaskForm):
             "languages": (self.languages.data or "").strip(),
             "public_note": (self.public_note.data or "").strip(),
             "staff_notes": (self.staff_notes.data or "").strip(),
+            **{key: (self[key].data or "").strip() for key in services.SPANISH_FIELDS.values()},
             "is_emergency": bool(self.is_emergency.data),
             "sort_order": self.sort_order.data if self.sort_order.data is not None else 100,
         }

@@ -34,6 +34,11 @@ class CrisisLine(db.Model):  # type: ignore[name-defined]
     # public_note is shown on Get help now; staff_notes only on the staff pages.
     public_note: Mapped[str] = mapped_column(Text, default="")
     staff_notes: Mapped[str] = mapped_column(Text, default="")
+    # The public fields in Spanish, for the Spanish kiosk; empty means "show the English".
+    name_es: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    hours_es: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    languages_es: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    public_note_es: Mapped[str] = mapped_column(Text, default="", server_default="")
     is_emergency: Mapped[bool] = mapped_column(default=False)
     sort_order: Mapped[int] = mapped_column(default=100)
     # None means "verify locally": seeded numbers are shown with that flag until checked.

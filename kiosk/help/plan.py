@@ -6,9 +6,11 @@ and layout are ours, not their form (research/peer.md §3.1 on its copyright).
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from flask_babel import LazyString
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 PLAN_FIELD_MAX = 600
@@ -92,6 +94,58 @@ STEPS = (
 )
 STEP_KEYS = tuple(step.key for step in STEPS)
 REVIEW_STEP = len(STEPS) + 1
+# Step 5 starts from the center's crisis lines, filled in once (the person may change them).
+PREFILL_STEP = STEP_KEYS.index("professionals") + 1
+# The whole plan goes in one QR code up to this many bytes (a version-25-or-so code at medium
+# error correction: still scans from a tablet screen); a longer plan gets one code per step,
+# all drawn the same size.
+ONE_CODE_MAX_BYTES = 1200
+# The plan screens' idle prompt: how long its countdown runs before the plan is cleared.
+PLAN_PROMPT_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What the plan shows after a button press."""
+
+    step: int
+    view: str  # step | review | qr
+    prefill: bool = False  # fill step 5 from the crisis lines now
+
+
+def next_screen(
+    current: str | None, go: str, refused: Collection[str] | None, prefilled: bool
+) -> Screen:
+    """The screen after pressing ``go`` on step ``current``.
+
+    ``refused`` is None when the form was accepted, else the keys of the steps whose text was
+    refused: the first of them comes back with its message (step 1 if none), whatever was
+    pressed. ``go == "language"`` (the header's language switch mid-plan) shows the same screen
+    again, in the other language.
+    """
+    if refused is not None:
+        first = next((n for n, item in enumerate(STEPS, 1) if item.key in refused), 1)
+        return Screen(first, "step")
+    step, view = navigate(current, "stay" if go == "language" else go)
+    return Screen(step, view, prefill=view == "step" and step == PREFILL_STEP and not prefilled)
+
+
+def qr_notes(answers: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(heading, text) for each QR code: the whole plan as one note when it fits, else a note
+    per written step. Empty steps are left out; an empty plan gives no code."""
+    written = [
+        (number, item, (answers.get(item.key) or "").strip())
+        for number, item in enumerate(STEPS, 1)
+    ]
+    written = [entry for entry in written if entry[2]]
+    if not written:
+        return []
+    title = _("My plan for hard moments")
+    parts = [f"{number}. {item.title}\n{text}" for number, item, text in written]
+    whole = title + "\n\n" + "\n\n".join(parts)
+    if len(whole.encode("utf-8")) <= ONE_CODE_MAX_BYTES:
+        return [(title, whole)]
+    return [(str(item.title), f"{item.title}\n{text}") for _number, item, text in written]
 
 
 def navigate(current: str | None, go: str) -> tuple[int, str]:

@@ -16,8 +16,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -30,7 +30,7 @@ from ..i18n import switch_language
 from ..sessions.services import open_sessions
 from ..signin.services import BadFormToken, issue_form_token, read_form_token
 from ..start.confirmation import signed_in_screen
-from ..web import page_or_fragment, polling, unchanged_poll
+from ..web import is_staff_path, page_or_fragment, polling, unchanged_poll, wants_fragment
 from . import services
 from .forms import (
     CrisisLineForm,
@@ -43,23 +43,12 @@ from .forms import (
     outcome_labels,
     when_choices,
 )
-from .plan import REVIEW_STEP, STEPS, navigate
+from .plan import PLAN_PROMPT_SECONDS, REVIEW_STEP, STEPS, next_screen, qr_notes
 
-bp = Blueprint("help", __name__, cli_group="help")
+bp = Blueprint("help", __name__)
 # The quiet word's one-time tokens are signed for this scope only (never valid for a sign-in).
 QUIET_WORD_SCOPE = "quiet-word"
 staff_bp = Blueprint("help_staff", __name__, url_prefix="/staff/help")
-
-
-@bp.app_context_processor
-def _help_globals() -> dict[str, Any]:
-    return {"quiet_word_label": quiet_word_label, "help_alert_context": _alert_context}
-
-
-def quiet_word_label() -> str:
-    """The quiet-word tile's wording: the center's own, or the standard neutral one."""
-    custom = get_setting(services.QUIET_WORD_LABEL.key)
-    return str(custom or _("I'd like a quiet word with someone"))
 
 
 # ---- kiosk --------------------------------------------------------------------------------
@@ -71,12 +60,26 @@ def now() -> str:
     lines = services.lines_for(services.current_country())
     # An anonymous tally for the day: nothing about who tapped, when exactly, or which tablet.
     services.count_help_now()
-    cards = [{"line": line, "uri": services.dial_uri(line)} for line in lines]
-    for card in cards:
-        # The caption says what the code does; the picture itself is hidden from screen readers.
-        card["qr"] = qr.inline_svg(card["uri"]) if card["uri"] else None
-        card["caption"] = _qr_caption(card["line"])
-    return render_template("help/now.html", cards=cards, how=how_labels())
+    language = str(get_locale() or "en")
+    cards: list[dict[str, Any]] = []
+    for line in lines:
+        uri = services.dial_uri(line)
+        cards.append(
+            {
+                "line": line,
+                "uri": uri,
+                "text": services.public_text(line, language),
+                # The caption says what the code does; the picture is hidden from screen readers.
+                "qr": qr.inline_svg(uri) if uri else None,
+                "caption": _qr_caption(line),
+            }
+        )
+    return render_template(
+        "help/now.html",
+        cards=cards,
+        how=how_labels(),
+        quiet_word_label=services.quiet_word_label(),
+    )
 
 
 def _qr_caption(line: Any) -> str:
@@ -120,7 +123,13 @@ def quiet_word() -> Response:
     elif request.method == "GET" or not form.token.data:
         form.token.data = issue_form_token(secret, QUIET_WORD_SCOPE)
     status = 400 if request.method == "POST" else 200
-    return page_or_fragment("help/quiet_word.html", "help/_quiet_word.html", status, form=form)
+    return page_or_fragment(
+        "help/quiet_word.html",
+        "help/_quiet_word.html",
+        status,
+        form=form,
+        quiet_word_label=services.quiet_word_label(),
+    )
 
 
 def _device() -> str:
@@ -144,7 +153,15 @@ def _send_quiet_word(form: QuietWordForm, nonce: str) -> None:
 @bp.route("/plan")
 def plan() -> str:
     """What the plan is, where the idea comes from, and that nothing is kept."""
-    return render_template("help/plan_about.html", form=PlanForm(formdata=None))
+    return render_template(
+        "help/plan_about.html", form=PlanForm(formdata=None), plan_idle=_plan_idle()
+    )
+
+
+def _plan_idle() -> dict[str, int]:
+    """The plan screens' longer idle reset (KIOSK_PLAN_IDLE_SECONDS), for kiosk.js."""
+    seconds = current_app.config["KIOSK"].plan_idle_seconds
+    return {"seconds": seconds, "prompt": min(PLAN_PROMPT_SECONDS, seconds // 3)}
 
 
 @bp.route("/plan/step", methods=["POST"])
@@ -158,42 +175,57 @@ def plan_step() -> Response:
     valid = form.validate_on_submit()
     go = request.form.get("go", "next")
     if go == "language":
-        # The header's language switch mid-plan (static/js/language.js re-sends this form):
-        # the same step again, in the other language, with everything typed still in the form.
+        # The header's language switch mid-plan (static/js/language.js re-sends this form).
         switch_language(request.form.get("lang", ""))
-        go = "stay"
-    if valid:
-        step, view = navigate(form.step.data, go)
-    else:
-        # Show the first step whose text was refused, with its message.
-        step = next((number for number, item in enumerate(STEPS, 1) if form[item.key].errors), 1)
-        view = "step"
-    if valid and step == 5 and form.prefilled.data != "1":
+    refused = None if valid else {item.key for item in STEPS if form[item.key].errors}
+    screen = next_screen(form.step.data, go, refused, form.prefilled.data == "1")
+    if screen.prefill:
         form.professionals.data = form.professionals.data or services.plan_prefill(
-            services.current_country()
+            services.current_country(), str(get_locale() or "en")
         )
         form.prefilled.data = "1"
-    form.step.data = str(step)
-    qr_codes = []
-    if view == "qr":
-        for item in STEPS:
-            content = (form[item.key].data or "").strip()
-            if content:
-                qr_codes.append((item, qr.inline_svg(f"{item.title}\n{content}")))
+    form.step.data = str(screen.step)
+    answers = {item.key: form[item.key].data or "" for item in STEPS}
+    notes = qr_notes(answers) if screen.view == "qr" else []
+    codes = qr.inline_svgs_same_size([text for _heading, text in notes])
     return page_or_fragment(
         "help/plan_step.html",
         "help/_plan_step.html",
         200 if valid else 400,
         form=form,
-        step=step,
+        step=screen.step,
         steps=STEPS,
-        view=view,
-        qr_codes=qr_codes,
+        view=screen.view,
+        qr_codes=[(heading, code) for (heading, _text), code in zip(notes, codes, strict=True)],
         review_step=REVIEW_STEP,
+        plan_idle=_plan_idle(),
+        today=utcnow(),
     )
 
 
 # ---- staff --------------------------------------------------------------------------------
+
+
+@staff_bp.before_app_request
+def _prepare_alert_bar() -> None:
+    """The alert bar's data for a staff page that is about to render the staff layout.
+
+    Every staff page shows the alert bar, and those pages belong to many areas' blueprints, so
+    rather than each view passing it (easy to forget, and it would fatten every view) it is
+    prepared once here, before the view runs, and the layout reads ``g.help_alerts``: a value,
+    not a query the template would run. POSTs get it too (a form sent back with an error shows
+    the bar like any page; staff POSTs are few). It is skipped for htmx fragments, which never
+    render the layout (the bar's own poll included), for the kiosk side and for people who do
+    not see alerts (peers, logged out).
+    """
+    if (
+        not is_staff_path(request.path)
+        or wants_fragment()
+        or not current_user.is_authenticated
+        or current_user.is_peer
+    ):
+        return
+    g.help_alerts = _alert_context()
 
 
 def _alert_context() -> dict[str, Any]:
@@ -217,7 +249,7 @@ def _alert_context() -> dict[str, Any]:
 @staff_required
 def alerts() -> Response:
     """The alert region every staff page polls (a poll is not activity: see web.polling)."""
-    context = _alert_context()
+    context = g.get("help_alerts") or _alert_context()
     # Nothing changed: swap nothing, so screen readers are not told the same thing again.
     if (unchanged := unchanged_poll(context["digest"])) is not None:
         return unchanged
@@ -236,7 +268,8 @@ def minutes_ago(moment: datetime) -> str:
 @staff_required
 def dashboard() -> str:
     """The help queue (most urgent first), the last day's resolved ones and daily counts."""
-    context = _alert_context()
+    # The same open requests the alert bar shows, read once for both (see _prepare_alert_bar).
+    context = g.get("help_alerts") or _alert_context()
     return render_template(
         "help/dashboard.html",
         resolved=services.recent_resolved(),
@@ -438,6 +471,3 @@ def line_delete(line_id: int) -> Response | str:
         abort(404)
     flash(_("Line removed."), "success")
     return redirect(back, 303)
-
-
-from . import cli  # noqa: E402,F401  (attaches `flask help …` commands to bp)

@@ -72,6 +72,8 @@ COUNTRY = register(
         "US",
         kind="choice",
         choices=_country_choices,
+        # The admin's action is the moment to load the new country's starter lines.
+        after_save=lambda country: ensure_seeded(str(country)),
         help=_l("Get help now shows this country's crisis lines and emergency number."),
     )
 )
@@ -115,6 +117,15 @@ QUIET_WORD_LABEL = register(
         ),
     )
 )
+
+
+def quiet_word_label() -> str:
+    """The quiet-word tile's wording: the center's own, or the standard neutral one.
+
+    Views hand it to their templates (start page, shared confirmation, help pages).
+    """
+    custom = get(QUIET_WORD_LABEL.key)
+    return str(custom or _l("I'd like a quiet word with someone"))
 
 
 def _rowcount(result: Any) -> int:
@@ -179,7 +190,12 @@ def current_country() -> str:
 
 
 def ensure_seeded(country: str) -> None:
-    """Load the starter lines for a country once, on first use (a fresh database works)."""
+    """Load the starter lines for a country once (``crisis_line_seeds`` records it, so removing
+    every line does not bring them back).
+
+    Called at start-up (``seed_starter_lines``), when an admin changes the center's country and
+    by ``flask help seed``; never from a GET page (issue 10: reading pages do not write).
+    """
     if country not in SEEDS or db.session.get(CrisisLineSeed, country) is not None:
         return
     with write_transaction() as session:
@@ -192,9 +208,17 @@ def ensure_seeded(country: str) -> None:
             session.add(CrisisLine(country=country, sort_order=order * 10, **entry))
 
 
+def seed_starter_lines() -> None:
+    """Start-up: the center's country has its starter lines before the first page is shown.
+
+    ``wsgi.prepare`` calls this right after the migrations (and the test fixtures do the same),
+    so a fresh database shows the lines without any GET page writing.
+    """
+    ensure_seeded(current_country())
+
+
 def lines_for(country: str) -> list[CrisisLine]:
-    """A country's lines: the emergency number first, then in the staff's order."""
-    ensure_seeded(country)
+    """A country's lines: the emergency number first, then in the staff's order (read-only)."""
     return list(
         db.session.scalars(
             select(CrisisLine)
@@ -202,6 +226,36 @@ def lines_for(country: str) -> list[CrisisLine]:
             .order_by(CrisisLine.is_emergency.desc(), CrisisLine.sort_order, CrisisLine.id)
         )
     )
+
+
+# Each public field and its Spanish version (staff fill it in; empty falls back to English).
+SPANISH_FIELDS = {
+    "name": "name_es",
+    "hours": "hours_es",
+    "languages": "languages_es",
+    "public_note": "public_note_es",
+}
+
+
+@dataclass(frozen=True)
+class PublicText:
+    """What an attendee reads about a line, in the kiosk's language."""
+
+    name: str
+    hours: str
+    languages: str
+    public_note: str
+
+
+def public_text(line: CrisisLine, language: str) -> PublicText:
+    """A line's public fields in ``language``: the Spanish ones on the Spanish kiosk, each
+    falling back to the English text when staff left it empty."""
+    values = {}
+    for field_name, spanish in SPANISH_FIELDS.items():
+        english = getattr(line, field_name) or ""
+        values[field_name] = (getattr(line, spanish) or "").strip() if language == "es" else ""
+        values[field_name] = values[field_name] or english
+    return PublicText(**values)
 
 
 def line_status(line: CrisisLine, now: datetime | None = None) -> str:
@@ -230,6 +284,10 @@ LINE_FIELDS = (
     "hours",
     "languages",
     "public_note",
+    "name_es",
+    "hours_es",
+    "languages_es",
+    "public_note_es",
     "staff_notes",
     "is_emergency",
     "sort_order",
@@ -323,13 +381,13 @@ def dial_uri(line: CrisisLine) -> str | None:
     return f"tel:{digits}"
 
 
-def plan_prefill(country: str) -> str:
+def plan_prefill(country: str, language: str = "en") -> str:
     """Step 5 of the plan starts from the crisis list (the person may change it)."""
     lines = []
     for line in lines_for(country):
         how = {"call": _l("call"), "text": _l("text"), "chat": _l("chat")}[line.how]
         keyword = f" ({line.text_keyword})" if line.text_keyword else ""
-        lines.append(f"{line.name}: {how} {line.number}{keyword}")
+        lines.append(f"{public_text(line, language).name}: {how} {line.number}{keyword}")
     return "\n".join(lines)
 
 
@@ -361,7 +419,11 @@ def _bump(
 
 
 def count_help_now() -> None:
-    """Someone opened Get help now: one more for today, nothing about who or which tablet."""
+    """Someone opened Get help now: one more for today, nothing about who or which tablet.
+
+    The one write GET /help makes, on purpose: an anonymous daily count (the program's measure
+    of use), not seeding or any state a later page depends on.
+    """
     with write_transaction() as session:
         _bump(session, "help_now", requests=1)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from flask import Response
 
 from .. import clock
+from ..help.services import quiet_word_label
 from ..sessions import services as sessions
 from ..web import page_or_fragment
 
@@ -36,4 +37,5 @@ def signed_in_screen() -> Response:
         "start/_done_swap.html",
         return_after=RETURN_AFTER_SECONDS,
         rooms=rooms,
+        quiet_word_label=quiet_word_label(),
     )

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
 from ..auth.access import SESSION_TOKEN_KEY
+from ..help.services import quiet_word_label
 from ..i18n import LANGUAGES, LOCALE_KEY
 from ..inputs import safe_target
 from ..sessions import services as sessions
@@ -40,7 +41,8 @@ def _start_context() -> dict[str, Any]:
         render_expires_at(row.ends_at)
     if tile["next"] is not None:
         render_expires_at(sessions.opens_at(tile["next"]))
-    return {"signin": tile}
+    # The label is a center setting (tracked by the cache key), so it belongs in the cached page.
+    return {"signin": tile, "quiet_word_label": quiet_word_label()}
 
 
 @bp.route("/reset")

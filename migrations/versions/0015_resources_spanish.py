@@ -1,7 +1,7 @@
 """Issue 13: Spanish name and description of a resource service
 
 Revision ID: 0015_resources_spanish
-Revises: 0013_reliability
+Revises: 0014_help_spanish
 Create Date: 2026-11-26
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0015_resources_spanish"
-down_revision = "0013_reliability"
+down_revision = "0014_help_spanish"
 branch_labels = None
 depends_on = None
 

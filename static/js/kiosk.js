@@ -3,21 +3,52 @@
 (function () {
   "use strict";
   var body = document.body;
-  var idleSeconds = parseInt(body.dataset.idleSeconds || "90", 10);
-  var promptSeconds = parseInt(body.dataset.idlePromptSeconds || "15", 10);
   var resetUrl = body.dataset.resetUrl || "/reset";
   var dialog = document.getElementById("idle-dialog");
+  var countdown = dialog ? dialog.querySelector("[data-idle-countdown]") : null;
+  var stayButton = dialog ? dialog.querySelector("[data-idle-stay]") : null;
+  var stayLabel = stayButton ? stayButton.textContent : "";
   var idleTimer = null;
   var resetTimer = null;
+  var tickTimer = null;
+  var armedForPlan = false;
+
+  // The page's idle limits: the body's, or a screen's own ([data-idle-plan]: the plan waits
+  // longer and offers "More time"). Read again after every swap, so they follow the screen.
+  function limits() {
+    var own = document.querySelector("[data-idle-plan]");
+    var source = own ? own.dataset : body.dataset;
+    return {
+      idle: parseInt(source.idleSeconds || body.dataset.idleSeconds || "90", 10),
+      prompt: parseInt(source.idlePromptSeconds || body.dataset.idlePromptSeconds || "15", 10),
+      plan: Boolean(own)
+    };
+  }
 
   function startOver() {
     window.location.replace(resetUrl);
   }
 
+  function showCountdown(seconds) {
+    if (!countdown) { return; }
+    var words = seconds === 1 ? countdown.dataset.one : countdown.dataset.other;
+    countdown.textContent = (words || "").replace("{n}", String(seconds));
+  }
+
   function showPrompt() {
     if (dialog && typeof dialog.showModal === "function") {
+      var limit = limits();
+      var left = limit.prompt;
+      if (stayButton) {
+        stayButton.textContent = limit.plan ? (stayButton.dataset.moreLabel || stayLabel) : stayLabel;
+      }
+      showCountdown(left);
       if (!dialog.open) { dialog.showModal(); }
-      resetTimer = window.setTimeout(startOver, promptSeconds * 1000);
+      resetTimer = window.setTimeout(startOver, left * 1000);
+      tickTimer = window.setInterval(function () {
+        left = Math.max(left - 1, 0);
+        showCountdown(left);
+      }, 1000);
     } else {
       startOver();
     }
@@ -26,8 +57,11 @@
   function activity() {
     window.clearTimeout(idleTimer);
     window.clearTimeout(resetTimer);
+    window.clearInterval(tickTimer);
     if (dialog && dialog.open) { dialog.close(); }
-    idleTimer = window.setTimeout(showPrompt, Math.max(idleSeconds - promptSeconds, 5) * 1000);
+    var limit = limits();
+    armedForPlan = limit.plan;
+    idleTimer = window.setTimeout(showPrompt, Math.max(limit.idle - limit.prompt, 5) * 1000);
   }
 
   ["pointerdown", "keydown", "touchstart", "input", "wheel"].forEach(function (name) {
@@ -66,6 +100,9 @@
     var focusTarget = document.querySelector("[data-autofocus]");
     if (focusTarget) { focusTarget.focus(); }
     armAutoReturn();
+    // A swap that brings a screen with other idle limits (into or out of the plan) re-arms
+    // the timer; any other swap (a poll, say) is not a touch and must not delay the reset.
+    if (limits().plan !== armedForPlan) { activity(); }
   });
 
   activity();

@@ -1,4 +1,4 @@
-"""Crisis lines: seeded per country on first use, flagged until verified, managed by admins."""
+"""Crisis lines: seeded per country (start-up, country change, CLI), flagged until verified."""
 
 from __future__ import annotations
 
@@ -20,9 +20,8 @@ from tests.conftest import post_form
 
 
 @pytest.mark.parametrize("country", sorted(COUNTRIES))
-def test_every_country_is_seeded_on_first_use_with_the_emergency_number_first(
-    app_ctx: Flask, country: str
-) -> None:
+def test_every_country_seeds_with_the_emergency_number_first(app_ctx: Flask, country: str) -> None:
+    services.ensure_seeded(country)
     lines = services.lines_for(country)
     assert len(lines) == len(SEEDS[country]) >= 2
     assert lines[0].is_emergency
@@ -30,13 +29,16 @@ def test_every_country_is_seeded_on_first_use_with_the_emergency_number_first(
 
 
 def test_seeding_happens_once_even_after_all_lines_are_removed(app_ctx: Flask) -> None:
-    services.lines_for("GB")
-    services.lines_for("GB")
-    assert db.session.scalar(select(func.count()).select_from(CrisisLine)) == len(SEEDS["GB"])
+    assert services.lines_for("GB") == []  # only the center's country is seeded at start-up
+    services.ensure_seeded("GB")
+    services.ensure_seeded("GB")
+    gb_count = select(func.count()).select_from(CrisisLine).where(CrisisLine.country == "GB")
+    assert db.session.scalar(gb_count) == len(SEEDS["GB"])
     emergency = [line for line in services.lines_for("GB") if line.is_emergency]
     for line in services.lines_for("GB"):
         if not line.is_emergency:
             services.delete_line(line.id)
+    services.ensure_seeded("GB")
     assert services.lines_for("GB") == emergency
 
 
@@ -53,6 +55,7 @@ def test_us_seed_has_988_911_and_the_text_line(app_ctx: Flask) -> None:
 
 
 def test_a_line_goes_stale_six_months_after_it_was_verified(app_ctx: Flask) -> None:
+    services.ensure_seeded("NZ")
     line = services.lines_for("NZ")[1]
     services.verify_line(line.id, "sam")
     db.session.expire_all()

@@ -90,18 +90,33 @@ def test_step_five_is_prefilled_from_the_crisis_list_and_editable(client: FlaskC
     assert _fields(response.get_data(as_text=True))["professionals"] == "My doctor 555-0100"
 
 
-def test_qr_codes_of_the_text(client: FlaskClient) -> None:
+def test_qr_code_of_a_typical_plan_is_one_note(client: FlaskClient) -> None:
     review = _walk(client)
     response = _post(client, review, go="qr")
     body = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert body.count("<svg") == len(STEPS)
+    assert body.count("<svg") == 1
+    assert body.count("Scan to save as a note") == 1
+    assert "hotograph" not in body
+
+
+def test_a_long_plan_gets_one_code_per_step_all_the_same_size(client: FlaskClient) -> None:
+    review = _walk(client)
+    long_words = {
+        key: f"{key} " + "a long answer in the person's own words " * 14 for key in STEP_KEYS
+    }
+    response = _post(client, review, go="qr", **long_words)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    sizes = re.findall(r'<svg [^>]*width="(\d+)" height="(\d+)"', body)
+    assert len(sizes) == len(STEPS) and len(set(sizes)) == 1, sizes
+    assert body.count("Scan to save as a note") == len(STEPS)
 
 
 def test_a_plan_leaves_no_trace_in_tables_logs_cookies_or_urls(
     client: FlaskClient, app: Flask, caplog: pytest.LogCaptureFixture
 ) -> None:
-    client.get("/help")  # let the crisis list seed itself first; that is not the plan's doing
+    client.get("/help")  # its daily count is written first; that is not the plan's doing
     before = snapshot(app)
     # Every logger the app or its servers use, at their most talkative (restored afterwards).
     for name in ("", "kiosk", "werkzeug", "waitress", "sqlalchemy", "flask", app.logger.name):
