@@ -9,12 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..csvsafe import neutralize
-from ..db import SQLITE_WRITE_LOCK, is_sqlite, write_transaction
+from ..db import purge_transaction, write_transaction
 from ..extensions import db
 from .models import GroupSession, SessionNote, SessionNoteChange, SignIn, Source, Visit, random_id
 
@@ -491,30 +491,11 @@ def attendance_csv(
 def purge_names(now: datetime | None = None) -> int:
     """Blank the names on sign-ins older than the retention period; returns how many."""
     cutoff = (now or clock.utcnow()) - NAME_RETENTION
-    with write_transaction() as session:
-        if is_sqlite():
-            # A purge must really delete (reliability.md P6): zero freed space in the file.
-            session.execute(text("PRAGMA secure_delete=ON"))
+    with purge_transaction() as session:
         result = session.execute(
             update(SignIn)
             .where(SignIn.created_at < cutoff, SignIn.name.is_not(None))
             .values(name=None)
         )
         count = int(result.rowcount or 0)  # type: ignore[attr-defined]
-    if count:
-        checkpoint_wal()
     return count
-
-
-def checkpoint_wal() -> None:
-    """Fold the write-ahead log into the database file and empty it, so old page versions that
-    still hold purged values do not linger in ``-wal`` (SQLite only)."""
-    if not is_sqlite():
-        return
-    db.session.remove()
-    # One writer or checkpoint at a time in this process (kiosk.db.SQLITE_WRITE_LOCK).
-    with (
-        SQLITE_WRITE_LOCK,
-        db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection,
-    ):
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
