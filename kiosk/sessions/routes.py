@@ -160,8 +160,26 @@ def cancel(session_id: str) -> Response:
     return redirect(url_for("sessions.index"), 303)
 
 
+def _note_history(group: GroupSession, note_form: NoteForm) -> list[dict[str, Any]]:
+    """Who changed the notes and when, newest first, with the changed fields' own labels.
+
+    The console is for facilitators and admins only (``staff_required``); the rows never hold
+    what the notes said, only which fields changed (issue 9).
+    """
+    history = []
+    for change in reversed(services.note_changes(group.id)):
+        labels = [
+            str(note_form[key].label.text)
+            for key in change.fields.split(",")
+            if key and key in note_form
+        ]
+        history.append({"at": change.changed_at, "by": change.changed_by, "fields": labels})
+    return history
+
+
 def _console_context(group: GroupSession, **forms: Any) -> dict[str, Any]:
     note = services.get_note(group.id)
+    note_form = forms.get("note_form") or NoteForm(formdata=None, obj=note)
     return {
         "group": group,
         "roster": services.roster(group.id),
@@ -169,8 +187,9 @@ def _console_context(group: GroupSession, **forms: Any) -> dict[str, Any]:
         "poll_seconds": POLL_SECONDS,
         "walk_in_form": forms.get("walk_in_form") or WalkInForm(formdata=None),
         "tally_form": forms.get("tally_form") or TallyForm(formdata=None),
-        "note_form": forms.get("note_form") or NoteForm(formdata=None, obj=note),
+        "note_form": note_form,
         "note": note,
+        "note_history": _note_history(group, note_form),
     }
 
 
