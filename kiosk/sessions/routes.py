@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
 from flask import (
@@ -70,11 +69,7 @@ def index() -> str:
 
 def _details(form: SessionForm) -> services.SessionDetails:
     assert form.day.data and form.start_time.data and form.end_time.data  # noqa: S101  (validated)
-    start = datetime.combine(form.day.data, form.start_time.data)
-    end = datetime.combine(form.day.data, form.end_time.data)
-    if end <= start:
-        # An end earlier than the start means the session runs past midnight.
-        end += timedelta(days=1)
+    start, end = services.wall_clock_times(form.day.data, form.start_time.data, form.end_time.data)
     return services.SessionDetails(
         title=form.title.data or "",
         description=form.description.data or "",

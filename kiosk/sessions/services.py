@@ -61,6 +61,20 @@ class SessionDetails:
     opens_minutes_before: int = 30
 
 
+def wall_clock_times(day: date, start: time, end: time) -> tuple[datetime, datetime]:
+    """A session's start and end on the center's wall clock, from its day and two times.
+
+    An end earlier than the start (or equal to it) means the session runs past midnight: it ends
+    on the next day, so 21:00 to 01:00 is four hours. Equal times make 24 hours, which the
+    12-hour limit then refuses with its own message.
+    """
+    starts = datetime.combine(day, start)
+    ends = datetime.combine(day, end)
+    if ends <= starts:
+        ends += timedelta(days=1)
+    return starts, ends
+
+
 def _check(details: SessionDetails) -> None:
     if not details.title.strip():
         raise InvalidSession("title")
