@@ -111,7 +111,7 @@ def test_cancel(facilitator_client: FlaskClient, app: Flask) -> None:
     )
     assert response.status_code == 303
     with app.app_context():
-        assert db.session.get(GroupSession, group_id).cancelled
+        assert db.session.get_one(GroupSession, group_id).cancelled
 
 
 def test_console_and_roster_as_page_and_fragment(
@@ -241,7 +241,7 @@ def test_notes_are_saved_with_guidance(facilitator_client: FlaskClient, app: Fla
     )
     assert response.status_code == 303
     with app.app_context():
-        note = db.session.get(SessionNote, group_id)
+        note = db.session.get_one(SessionNote, group_id)
         assert (note.themes, note.follow_ups, note.incidents, note.incident_outcome) == (
             "sleep; loneliness",
             2,

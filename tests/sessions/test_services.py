@@ -127,7 +127,8 @@ def test_sign_in_window_opens_30_minutes_before_and_closes_at_the_end(app_ctx: F
     soon = make_session(starts_in_minutes=20, title="Soon")
     now = clock.utcnow()
     assert [g.title for g in services.open_sessions(now)] == ["Soon"]
-    assert services.next_session(now).id == later.id
+    upcoming = services.next_session(now)
+    assert upcoming is not None and upcoming.id == later.id
     later_on = services.open_sessions(now + timedelta(minutes=16))
     assert [g.title for g in later_on] == ["Soon", "Later"]
     assert services.open_sessions(soon.ends_at + timedelta(minutes=30)) == []
