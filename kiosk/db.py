@@ -10,17 +10,23 @@ busy handler instead of failing.
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from .extensions import db
@@ -36,9 +42,13 @@ log = logging.getLogger(__name__)
 # or checkpoint it at the same moment. BEGIN IMMEDIATE already lets one connection write at a
 # time, but SQLite runs its automatic checkpoint inside COMMIT, and a PASSIVE checkpoint does not
 # hold the write lock: another connection could begin writing (and reset the WAL) while it runs.
-# This process-wide lock is held from BEGIN IMMEDIATE through COMMIT, so in this process a write
-# and its checkpoint never overlap another write or checkpoint (docs/reliability.md).
+# So every write transaction (BEGIN IMMEDIATE through COMMIT), every explicit checkpoint and every
+# backup holds the SQLite write lock: this thread lock within the process, together with an
+# fcntl lock on a file beside the database across processes (the server and a by-hand
+# ``flask --app kiosk purge`` or ``backup``). Then no write or checkpoint ever overlaps another,
+# whichever process runs it (docs/reliability.md).
 SQLITE_WRITE_LOCK = threading.RLock()
+WRITE_LOCK_SUFFIX = ".write-lock"
 # Fixed in 3.51.3, and backported to 3.44.6 and 3.50.7 (sqlite.org/wal.html#walresetbug).
 _WAL_RESET_FIXED_BRANCHES = {(3, 44): 6, (3, 50): 7}
 
@@ -65,6 +75,126 @@ def log_sqlite_version(version: str = sqlite3.sqlite_version) -> None:
         log.info("SQLite %s is linked.", version)
 
 
+class WriteLockTimeout(OperationalError):
+    """The SQLite write lock stayed taken past the busy timeout (answered 503, like a busy
+    database: kiosk/errors.py maps OperationalError)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__("acquire the SQLite write lock", None, TimeoutError(path))
+
+
+class _WriteLock:
+    """The thread lock plus, for a database file, an fcntl lock on ``<file>.write-lock``.
+
+    Re-entrant within a thread (a checkpoint may run inside a held lock); the file lock is taken
+    by the outermost hold and released when it ends. The lock file is opened for each outermost
+    hold and closed after it (a test run opens many databases; a descriptor kept per file would
+    pile up), which costs one open and close per write.
+    """
+
+    def __init__(self) -> None:
+        self._depth = 0
+
+    @contextmanager
+    def hold(self, database: str | None, timeout: float) -> Iterator[None]:
+        deadline = time.monotonic() + timeout
+        if not SQLITE_WRITE_LOCK.acquire(timeout=max(timeout, 0.0)):
+            raise WriteLockTimeout("in-process")
+        descriptor = None
+        try:
+            if self._depth == 0 and database:
+                path = database + WRITE_LOCK_SUFFIX
+                descriptor = _open_lock_file(path)
+                _flock_until(descriptor, deadline, path)
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+        finally:
+            if descriptor is not None:
+                os.close(descriptor)  # drops the fcntl lock with the descriptor
+            SQLITE_WRITE_LOCK.release()
+
+
+def _open_lock_file(path: str) -> int:
+    # 0600 and no symlink followed: the file holds nothing, but nobody else on the machine
+    # should be able to take the lock and stall the kiosk, or aim it at another file.
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)
+    except OSError:
+        os.close(descriptor)
+        raise
+    return descriptor
+
+
+def _flock_until(descriptor: int, deadline: float, path: str) -> None:
+    # Poll a non-blocking lock so a stuck second process costs a 503 after the busy timeout,
+    # never a thread hung for good.
+    pause = 0.002
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise WriteLockTimeout(path) from None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+
+
+_WRITE_LOCK = _WriteLock()
+
+
+def sqlite_database_file(engine: Engine | None = None) -> str | None:
+    """The SQLite database file of ``engine`` (the app's by default); None in memory or on
+    another database."""
+    engine = engine if engine is not None else db.engine
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    if database.startswith("file:"):
+        return None
+    return str(Path(database).resolve())
+
+
+@contextmanager
+def sqlite_write_lock(engine: Engine | None = None) -> Iterator[None]:
+    """Hold the SQLite write lock (thread and file) for a write, a checkpoint or a backup.
+
+    No-op on PostgreSQL. Waits up to the busy timeout, then raises ``WriteLockTimeout``.
+    """
+    engine = engine if engine is not None else db.engine
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    timeout = engine.get_execution_options().get(_BUSY_TIMEOUT_KEY, 10000) / 1000
+    with _WRITE_LOCK.hold(sqlite_database_file(engine), timeout):
+        yield
+
+
+_BUSY_TIMEOUT_KEY = "kiosk_busy_timeout_ms"
+
+
+def checkpoint_wal() -> None:
+    """Fold the write-ahead log into the database file and empty it (TRUNCATE), so old page
+    versions that still hold purged values do not linger in ``-wal`` (SQLite only).
+
+    Runs on a connection of its own, outside any transaction (a checkpoint cannot run inside
+    one), after ending this session's read transaction so the checkpoint is not held back, and
+    under the write lock like every write.
+    """
+    if not is_sqlite():
+        return
+    db.session.commit()  # ends this session's read transaction; its objects stay usable
+    with (
+        sqlite_write_lock(),
+        db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection,
+    ):
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any, busy_timeout_ms: int = 10000) -> None:
     # Let SQLAlchemy, not the driver, decide when a transaction begins (see module docstring).
     dbapi_connection.isolation_level = None
@@ -86,6 +216,7 @@ def configure_engine(engine: Engine, busy_timeout_ms: int = 10000) -> None:
     """Attach the SQLite connection and transaction hooks (no-op on other databases)."""
     if engine.dialect.name != "sqlite":
         return
+    engine.update_execution_options(**{_BUSY_TIMEOUT_KEY: busy_timeout_ms})
     event.listen(engine, "connect", partial(_on_sqlite_connect, busy_timeout_ms=busy_timeout_ms))
     event.listen(engine, "begin", _on_sqlite_begin)
 
@@ -142,7 +273,7 @@ def write_transaction() -> Iterator[Session]:
         raise PendingChanges("pending ORM changes on entry to write_transaction()")
     if session.in_transaction():
         session.commit()
-    with SQLITE_WRITE_LOCK if is_sqlite() else _no_lock():
+    with sqlite_write_lock():
         connection = session.connection(execution_options={_BEGIN_OPTION: "IMMEDIATE"})
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
@@ -157,6 +288,44 @@ def write_transaction() -> Iterator[Session]:
             session.info[_DEPTH_KEY] = 0
 
 
+# ---- retention purges ------------------------------------------------------------------------
+
+_PURGE_BATCH: ContextVar[bool] = ContextVar("kiosk_purge_batch", default=False)
+
+
 @contextmanager
-def _no_lock() -> Iterator[None]:
-    yield
+def purge_transaction() -> Iterator[Session]:
+    """One retention rule's deletes: a write transaction with ``secure_delete`` on, then a WAL
+    checkpoint (inside ``purge_batch()``, one checkpoint at the batch's end instead).
+
+    Privacy (research/reliability.md P6): a purge must really delete. ``secure_delete`` zeroes
+    the freed space in the database file; the checkpoint copies the pages over their old
+    versions and empties the ``-wal`` file, where the old values would otherwise linger.
+    """
+    with write_transaction() as session:
+        if is_sqlite():
+            session.execute(text("PRAGMA secure_delete=ON"))
+        yield session
+    purge_checkpoint()
+
+
+def purge_checkpoint() -> None:
+    """Checkpoint after deleting private values outside ``purge_transaction()`` (an
+    introduction's contact on closing), deferred to the batch's end inside ``purge_batch()``."""
+    if not _PURGE_BATCH.get():
+        checkpoint_wal()
+
+
+@contextmanager
+def purge_batch() -> Iterator[None]:
+    """Run several retention rules with ONE checkpoint at the end (``purge_all()``).
+
+    The checkpoint runs even when a rule fails, so what earlier rules deleted is not left in
+    the WAL.
+    """
+    token = _PURGE_BATCH.set(True)
+    try:
+        yield
+    finally:
+        _PURGE_BATCH.reset(token)
+        checkpoint_wal()

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..clock import utcnow
-from ..db import write_transaction
+from ..db import purge_transaction, write_transaction
 from ..extensions import db
 from .models import LoginEvent, LoginFailure, Role, SetupToken, StaffSession, User
 
@@ -175,9 +175,9 @@ def login_events(limit: int = 500) -> list[LoginEvent]:
 def purge_login_events(now: datetime | None = None) -> int:
     """Forget log-in records older than 12 months; returns how many went."""
     cutoff = (now or utcnow()) - LOGIN_EVENT_RETENTION
-    with write_transaction() as session:
+    with purge_transaction() as session:  # purges really delete (P6)
         result = session.execute(delete(LoginEvent).where(LoginEvent.at < cutoff))
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def _check_login(username: str, password: str) -> User:

@@ -16,13 +16,13 @@ import phonenumbers
 from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from phonenumbers import shortnumberinfo
-from sqlalchemy import CursorResult, delete, func, select, text, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..center.services import Setting, get, register
 from ..clock import to_minute, utcnow
-from ..db import SQLITE_WRITE_LOCK, is_sqlite, write_transaction
+from ..db import is_sqlite, purge_transaction, write_transaction
 from ..extensions import db
 from ..sessions.models import GroupSession
 from .models import (
@@ -793,21 +793,14 @@ def purge(now: datetime | None = None) -> int:
     """Delete requests older than the retention period; returns how many rows went.
 
     Daily counts and response times were added to HelpDailyCount as requests came and were
-    acknowledged, so reports keep them. On SQLite, secure_delete overwrites the freed pages and
-    a checkpoint moves the change out of the WAL, so the words are really gone from the files.
+    acknowledged, so reports keep them. ``purge_transaction()`` makes the words really gone from
+    the files (secure_delete and a WAL checkpoint).
     """
     cutoff = (now or utcnow()) - timedelta(days=int(get(RETENTION_DAYS.key)))
     removed = 0
-    with write_transaction() as session:
-        if is_sqlite():
-            session.execute(text("PRAGMA secure_delete=ON"))
+    with purge_transaction() as session:
         for model in KINDS.values():
             removed += _rowcount(session.execute(delete(model).where(model.created_at < cutoff)))
-    if is_sqlite():
-        # One writer or checkpoint at a time in this process (kiosk.db.SQLITE_WRITE_LOCK).
-        with SQLITE_WRITE_LOCK:
-            db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
-            db.session.commit()
     return removed
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from .. import clock
 from ..auth.models import User
 from ..center.services import Setting, get, register
-from ..db import is_sqlite, write_transaction
+from ..db import is_sqlite, purge_checkpoint, purge_transaction, write_transaction
 from ..extensions import db
 from .models import (
     CLOSED_STATES,
@@ -668,12 +668,7 @@ def _release(session: Session, peer_id: int | None) -> None:
 
 def _checkpoint() -> None:
     # The contact's old bytes may sit in the WAL until a checkpoint copies the page over them.
-    # Run on a connection of its own, outside any transaction (a checkpoint cannot run inside
-    # one), after ending this session's read transaction so the checkpoint is not held back.
-    if is_sqlite():
-        db.session.commit()
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    purge_checkpoint()
 
 
 def _transition(  # noqa: PLR0917  (each argument is one part of the rule)
@@ -1017,9 +1012,7 @@ def purge(now: datetime | None = None) -> int:
     moment = now or clock.utcnow()
     months = int(get(RETENTION_MONTHS.key))
     cutoff = moment - timedelta(days=round(months * 30.44))
-    with write_transaction() as session:
-        if is_sqlite():
-            session.execute(text("PRAGMA secure_delete=ON"))  # purges really delete (P6)
+    with purge_transaction() as session:  # purges really delete (P6)
         old = session.scalars(
             select(Introduction).where(
                 Introduction.state.in_(CLOSED_STATES), Introduction.closed_at < cutoff
@@ -1043,7 +1036,6 @@ def purge(now: datetime | None = None) -> int:
                 )
             )
             session.execute(delete(Introduction).where(Introduction.id.in_(ids)))
-    _checkpoint()
     return len(ids)
 
 

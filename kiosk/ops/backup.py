@@ -23,6 +23,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ..config import SECRET_KEY_FILE, Settings
+from ..db import sqlite_write_lock
 from ..extensions import db
 
 DATABASE_NAME = "porchlight.db"
@@ -112,7 +113,8 @@ def make_backup(settings: Settings, database_file: Path, moment: datetime) -> Ba
     work.mkdir(mode=0o700)
     try:
         target = work / DATABASE_NAME
-        pages = backup_sqlite(database_file, target)
+        with sqlite_write_lock():  # no write or checkpoint meets the copy (docs/reliability.md)
+            pages = backup_sqlite(database_file, target)
         os.chmod(target, 0o600)
         copied = []
         for key in key_files(settings.data_dir):

@@ -12,8 +12,9 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from ..config import Settings
+from ..db import WriteLockTimeout, sqlite_write_lock
 from .backup import BackupError, backup_sqlite, sqlite_file
-from .jobs import JobFailed, run_by_hand
+from .jobs import BUSY, JobFailed, run_by_hand
 from .restore import restore_command
 
 
@@ -27,9 +28,13 @@ def backup_command(target: Path | None) -> None:
         raise click.ClickException("This database is not SQLite: use pg_dump for PostgreSQL.")
     if target is not None:
         try:
-            pages = backup_sqlite(database_file, target)
+            # Like every write and checkpoint, under the write lock (docs/reliability.md).
+            with sqlite_write_lock():
+                pages = backup_sqlite(database_file, target)
         except BackupError as exc:
             raise click.ClickException(str(exc)) from exc
+        except WriteLockTimeout as exc:
+            raise click.ClickException(BUSY) from exc
         click.echo(
             f"Backed up {pages} pages to {target}. Keep the data folder's key files with it "
             "(run `backup` without a file name to get both, rotated)."

@@ -26,12 +26,15 @@ from sqlalchemy.exc import IntegrityError
 from .. import clock
 from ..center.services import InvalidSetting, Setting, get, register
 from ..config import Settings
-from ..db import write_transaction
+from ..db import WriteLockTimeout, write_transaction
 from ..extensions import db
 from .backup import BackupError, list_backups, make_backup, rotate, sqlite_file
 from .models import OperationRun
 
 log = logging.getLogger(__name__)
+# Said by a job run by hand while another process holds the SQLite write lock past the busy
+# timeout (kiosk.db.sqlite_write_lock).
+BUSY = "the database is busy: another process is writing to it. Try again in a minute."
 TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -256,7 +259,10 @@ def run_by_hand(name: str) -> dict[str, int]:
     """Run a job now (the ``purge`` and ``backup`` commands), recorded like a scheduled run."""
     job = JOBS[name]
     moment = clock.utcnow()
-    run_id = _claim(job.name, None, "hand", moment)
+    try:
+        run_id = _claim(job.name, None, "hand", moment)
+    except WriteLockTimeout as exc:
+        raise JobFailed(BUSY) from exc
     if run_id is None:  # pragma: no cover  (NULL slots never collide)
         raise JobFailed("could not record the run")
     return _execute(job, run_id, moment)

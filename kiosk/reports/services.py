@@ -12,11 +12,11 @@ from typing import Any
 
 from flask import has_request_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 
 from .. import clock
 from ..center.services import Setting, get, register
-from ..db import is_sqlite, write_transaction
+from ..db import purge_transaction, write_transaction
 from ..extensions import db
 from ..sessions.models import GroupSession
 from . import measures as m
@@ -374,9 +374,7 @@ def purge(now: datetime | None = None) -> tuple[int, int]:
     and a bare date they describe nobody.
     """
     today = (now or clock.utcnow()).date()
-    with write_transaction() as session:
-        if is_sqlite():
-            session.execute(text("PRAGMA secure_delete=ON"))  # purges really delete (P6)
+    with purge_transaction() as session:  # purges really delete (P6)
         unlinked = session.execute(
             update(MeasureAnswer)
             .where(

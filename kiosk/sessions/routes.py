@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
 from flask import (
@@ -70,11 +69,7 @@ def index() -> str:
 
 def _details(form: SessionForm) -> services.SessionDetails:
     assert form.day.data and form.start_time.data and form.end_time.data  # noqa: S101  (validated)
-    start = datetime.combine(form.day.data, form.start_time.data)
-    end = datetime.combine(form.day.data, form.end_time.data)
-    if end <= start:
-        # An end earlier than the start means the session runs past midnight.
-        end += timedelta(days=1)
+    start, end = services.wall_clock_times(form.day.data, form.start_time.data, form.end_time.data)
     return services.SessionDetails(
         title=form.title.data or "",
         description=form.description.data or "",
@@ -164,8 +159,26 @@ def cancel(session_id: str) -> Response:
     return redirect(url_for("sessions.index"), 303)
 
 
+def _note_history(group: GroupSession, note_form: NoteForm) -> list[dict[str, Any]]:
+    """Who changed the notes and when, newest first, with the changed fields' own labels.
+
+    The console is for facilitators and admins only (``staff_required``); the rows never hold
+    what the notes said, only which fields changed (issue 9).
+    """
+    history = []
+    for change in reversed(services.note_changes(group.id)):
+        labels = [
+            str(note_form[key].label.text)
+            for key in change.fields.split(",")
+            if key and key in note_form
+        ]
+        history.append({"at": change.changed_at, "by": change.changed_by, "fields": labels})
+    return history
+
+
 def _console_context(group: GroupSession, **forms: Any) -> dict[str, Any]:
     note = services.get_note(group.id)
+    note_form = forms.get("note_form") or NoteForm(formdata=None, obj=note)
     return {
         "group": group,
         "roster": services.roster(group.id),
@@ -173,8 +186,9 @@ def _console_context(group: GroupSession, **forms: Any) -> dict[str, Any]:
         "poll_seconds": POLL_SECONDS,
         "walk_in_form": forms.get("walk_in_form") or WalkInForm(formdata=None),
         "tally_form": forms.get("tally_form") or TallyForm(formdata=None),
-        "note_form": forms.get("note_form") or NoteForm(formdata=None, obj=note),
+        "note_form": note_form,
         "note": note,
+        "note_history": _note_history(group, note_form),
     }
 
 

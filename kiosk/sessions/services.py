@@ -9,14 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import bindparam, delete, func, select, text, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import clock
 from ..auth.models import Role, User
 from ..csvsafe import neutralize
-from ..db import SQLITE_WRITE_LOCK, is_sqlite, write_transaction
+from ..db import purge_transaction, write_transaction
 from ..extensions import db
 from .models import (
     GroupSession,
@@ -72,6 +72,20 @@ class SessionDetails:
     opens_minutes_before: int = 30
     # Facilitator accounts running the session (reports show them their own groups).
     facilitator_ids: tuple[int, ...] = ()
+
+
+def wall_clock_times(day: date, start: time, end: time) -> tuple[datetime, datetime]:
+    """A session's start and end on the center's wall clock, from its day and two times.
+
+    An end earlier than the start (or equal to it) means the session runs past midnight: it ends
+    on the next day, so 21:00 to 01:00 is four hours. Equal times make 24 hours, which the
+    12-hour limit then refuses with its own message.
+    """
+    starts = datetime.combine(day, start)
+    ends = datetime.combine(day, end)
+    if ends <= starts:
+        ends += timedelta(days=1)
+    return starts, ends
 
 
 def _check(details: SessionDetails) -> None:
@@ -563,30 +577,11 @@ def attendance_csv(
 def purge_names(now: datetime | None = None) -> int:
     """Blank the names on sign-ins older than the retention period; returns how many."""
     cutoff = (now or clock.utcnow()) - NAME_RETENTION
-    with write_transaction() as session:
-        if is_sqlite():
-            # A purge must really delete (reliability.md P6): zero freed space in the file.
-            session.execute(text("PRAGMA secure_delete=ON"))
+    with purge_transaction() as session:
         result = session.execute(
             update(SignIn)
             .where(SignIn.created_at < cutoff, SignIn.name.is_not(None))
             .values(name=None)
         )
         count = int(result.rowcount or 0)  # type: ignore[attr-defined]
-    if count:
-        checkpoint_wal()
     return count
-
-
-def checkpoint_wal() -> None:
-    """Fold the write-ahead log into the database file and empty it, so old page versions that
-    still hold purged values do not linger in ``-wal`` (SQLite only)."""
-    if not is_sqlite():
-        return
-    db.session.remove()
-    # One writer or checkpoint at a time in this process (kiosk.db.SQLITE_WRITE_LOCK).
-    with (
-        SQLITE_WRITE_LOCK,
-        db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection,
-    ):
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

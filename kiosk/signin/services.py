@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, select, update
 
 from .. import clock
-from ..db import is_sqlite, write_transaction
+from ..db import purge_transaction, write_transaction
 from ..extensions import db
 from ..sessions import services as sessions
 from .models import CodeAttempt, KioskDevice, VisitorCode
@@ -206,9 +206,7 @@ def check_code(
 def purge_codes(now: datetime | None = None) -> int:
     """Forget codes unused for 12 months, and old wrong-code records; returns codes forgotten."""
     moment = now or clock.utcnow()
-    with write_transaction() as session:
-        if is_sqlite():
-            session.execute(text("PRAGMA secure_delete=ON"))  # purges really delete (P6)
+    with purge_transaction() as session:  # purges really delete (P6)
         forgotten = session.execute(
             delete(VisitorCode).where(VisitorCode.last_used_on < moment - CODE_RETENTION)
         ).rowcount  # type: ignore[attr-defined]

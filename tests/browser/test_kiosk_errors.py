@@ -70,7 +70,7 @@ def test_group_closes_before_send_the_quiet_word_still_reaches_staff(
     kiosk.get_by_label("Tuesday circle").check()
     with live_server.app.app_context():
         # The group ends while the person is still on the screen.
-        row = db.session.get(GroupSession, group_id)
+        row = db.session.get_one(GroupSession, group_id)
         row.ends_at = clock.utcnow() - timedelta(minutes=1)
         row.starts_at = row.ends_at - timedelta(hours=1)
         db.session.commit()

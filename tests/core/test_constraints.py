@@ -96,7 +96,7 @@ def test_sqlite_rebuild_keeps_child_rows_and_the_search_index(
             )
         )
         columns = {c["name"] for c in inspect(db.engine).get_columns("resource_services")}
-        values = dict.fromkeys(columns, "")
+        values: dict[str, object] = dict.fromkeys(columns, "")
         values.update(
             id=1,
             uuid="s1",

@@ -21,7 +21,7 @@ def test_every_pooled_sqlite_connection_has_the_pragmas(app: Flask) -> None:
         try:
             for connection in connections:
                 assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-                assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+                assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar_one() >= 5000
                 assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         finally:
             for connection in connections:

@@ -88,7 +88,9 @@ def test_spanish_catalogs_use_one_register(po: Path) -> None:
         catalog = read_po(handle)
     found = []
     for message in catalog:
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        strings = (
+            [message.string] if isinstance(message.string, str) else list(message.string or ())
+        )
         for text in strings:
             if message.id and text and register_problems(text):
                 found.append(f"{text!r}: {', '.join(register_problems(text))}")

@@ -83,7 +83,7 @@ def test_acknowledge_then_the_second_person_sees_who(staff: Staff, app: Flask) -
     post_form(second, url, page="/staff/help/")
     assert "ana has already acknowledged it." in second.get("/staff/help/").get_data(as_text=True)
     with app.app_context():
-        assert db.session.get(QuietWordRequest, request_id).acknowledged_by == "ana"
+        assert db.session.get_one(QuietWordRequest, request_id).acknowledged_by == "ana"
 
 
 def test_two_simultaneous_acknowledgements_exactly_one_wins(app: Flask) -> None:
@@ -112,7 +112,7 @@ def test_two_simultaneous_acknowledgements_exactly_one_wins(app: Flask) -> None:
     assert len(winners) == 1, results
     assert all(claim.by == winners[0] for claim in results.values()), results
     with app.app_context():
-        assert db.session.get(QuietWordRequest, request_id).acknowledged_by == winners[0]
+        assert db.session.get_one(QuietWordRequest, request_id).acknowledged_by == winners[0]
         (count,) = db.session.scalars(select(HelpDailyCount)).all()
         assert (count.requests, count.acknowledged) == (1, 1)
 
@@ -162,7 +162,7 @@ def test_resolve_with_an_outcome_code(facilitator_client: FlaskClient, app: Flas
     )
     assert response.status_code == 303
     with app.app_context():
-        row = db.session.get(QuietWordRequest, request_id)
+        row = db.session.get_one(QuietWordRequest, request_id)
         assert (row.outcome, row.acknowledged_by) == ("spoke_privately", "facilitator")
         count = db.session.scalars(select(HelpDailyCount)).one()
         assert count.acknowledged == 1 and 89 <= count.response_seconds_total <= 95
@@ -184,7 +184,7 @@ def test_resolve_refuses_unknown_outcomes(
     message = "Choose what happened before resolving." if outcome == "" else "Not a valid choice"
     assert message in body
     with app.app_context():
-        assert db.session.get(QuietWordRequest, request_id).resolved_at is None
+        assert db.session.get_one(QuietWordRequest, request_id).resolved_at is None
 
 
 @pytest.mark.parametrize(

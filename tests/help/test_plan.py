@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 from flask.testing import FlaskClient
 
 from kiosk.help.plan import STEP_KEYS, STEPS
@@ -102,7 +103,7 @@ def test_qr_code_of_a_typical_plan_is_one_note(client: FlaskClient) -> None:
 
 def test_a_long_plan_gets_one_code_per_step_all_the_same_size(client: FlaskClient) -> None:
     review = _walk(client)
-    long_words = {
+    long_words: dict[str, Any] = {
         key: f"{key} " + "a long answer in the person's own words " * 14 for key in STEP_KEYS
     }
     response = _post(client, review, go="qr", **long_words)
@@ -126,7 +127,8 @@ def test_a_plan_leaves_no_trace_in_tables_logs_cookies_or_urls(
     response = _post(client, html)
     for key in STEP_KEYS:
         responses.append(response)
-        response = _post(client, response.get_data(as_text=True), **{key: f"{SECRET} {key}"})
+        typed = {key: f"{SECRET} {key}"}
+        response = _post(client, response.get_data(as_text=True), headers=None, **typed)
     response = _post(client, response.get_data(as_text=True), go="qr")
     responses.append(response)
     assert SECRET in response.get_data(as_text=True)
@@ -137,7 +139,11 @@ def test_a_plan_leaves_no_trace_in_tables_logs_cookies_or_urls(
             assert SECRET not in value, name
     cookie = client.get_cookie("porchlight")
     if cookie is not None:
-        session = app.session_interface.get_signing_serializer(app).loads(cookie.value)
+        interface = app.session_interface
+        assert isinstance(interface, SecureCookieSessionInterface)
+        serializer = interface.get_signing_serializer(app)
+        assert serializer is not None
+        session = serializer.loads(cookie.value)
         assert SECRET not in repr(session)
 
 

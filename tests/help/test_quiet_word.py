@@ -109,7 +109,7 @@ def test_bad_input_gets_a_message_and_stores_nothing(
 ) -> None:
     client.get("/quiet-word")
     before = snapshot(app)
-    response = _send(client, **data)
+    response = _send(client, headers=None, **data)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert snapshot(app) == before

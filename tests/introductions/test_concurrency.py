@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from flask import Flask
@@ -48,10 +49,7 @@ def test_sixteen_proposals_to_a_peer_with_capacity_one(app: Flask) -> None:
         db.session.remove()
     results = _all_at_once(
         app,
-        [
-            (lambda intro=intro: services.propose(intro, peer, f"coord-{intro}"))
-            for intro in requests
-        ],
+        [partial(services.propose, intro, peer, f"coord-{intro}") for intro in requests],
     )
     stood = [r for r in results if r is None]
     refused = [r for r in results if isinstance(r, services.PeerUnavailable)]

@@ -4,6 +4,7 @@ grouping, and times stored to the minute."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -38,11 +39,11 @@ def test_resolving_someone_elses_request_needs_an_explicit_take_over(
         help.resolve("quiet", request_id, "spoke_privately", "ben")
     assert held.value.holder == "ana"
     db.session.expire_all()
-    assert db.session.get(QuietWordRequest, request_id).resolved_at is None
+    assert db.session.get_one(QuietWordRequest, request_id).resolved_at is None
     caplog.set_level("INFO", logger="kiosk.help.services")
     help.resolve("quiet", request_id, "spoke_privately", "ben", take_over=True)
     db.session.expire_all()
-    row = db.session.get(QuietWordRequest, request_id)
+    row = db.session.get_one(QuietWordRequest, request_id)
     assert (row.resolved_by, row.acknowledged_by, row.taken_over_from) == ("ben", "ben", "ana")
     assert "taken over by ben from ana" in caplog.text
     assert "blue jacket" not in caplog.text
@@ -60,15 +61,20 @@ def test_take_over_through_the_staff_page(app: Flask, staff: Staff) -> None:
     token = csrf_from(page)
     ben.post(url, data={"csrf_token": token, "outcome": "other"})
     with app.app_context():
-        assert db.session.get(QuietWordRequest, request_id).resolved_at is None
+        assert db.session.get_one(QuietWordRequest, request_id).resolved_at is None
     ben.post(url, data={"csrf_token": token, "outcome": "other", "take_over": "1"})
     with app.app_context():
-        assert db.session.get(QuietWordRequest, request_id).resolved_by == "ben"
+        assert db.session.get_one(QuietWordRequest, request_id).resolved_by == "ben"
 
 
 def test_session_notes_record_who_changed_what(app_ctx: Flask) -> None:
     group = make_session()
-    values = {"themes": "sleep", "follow_ups": 1, "incidents": 0, "incident_outcome": "none"}
+    values: dict[str, Any] = {
+        "themes": "sleep",
+        "follow_ups": 1,
+        "incidents": 0,
+        "incident_outcome": "none",
+    }
     sessions.save_note(group.id, **values, by="ana")
     sessions.save_note(group.id, **{**values, "follow_ups": 2}, by="ben")
     sessions.save_note(group.id, **{**values, "follow_ups": 2}, by="cy")  # nothing changed

@@ -28,7 +28,7 @@ NASTY = [*"\x00\x01\x08\x0b\x0c\x1b\x7f\x80\x85\x9f\u202a\u202e\u2066\u2069\r\n\
 text_with_controls = st.lists(
     st.one_of(
         st.sampled_from(NASTY),
-        st.text(st.characters(blacklist_categories=("Cs",)), max_size=8),
+        st.text(st.characters(exclude_categories=["Cs"]), max_size=8),
     ),
     min_size=1,
     max_size=8,

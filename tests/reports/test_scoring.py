@@ -26,7 +26,7 @@ def test_a_skipped_item_gives_no_score() -> None:
 
 def test_pearlin_reverses_items_1_2_3_5_7() -> None:
     # Items 4 and 6 are scored as answered; the others as 5 - answer.
-    answers = {"1": 1, "2": 2, "3": 1, "4": 4, "5": 2, "6": 3, "7": 1}
+    answers: m.Answers = {"1": 1, "2": 2, "3": 1, "4": 4, "5": 2, "6": 3, "7": 1}
     assert m.score(m.PEARLIN7, answers) == (4 + 3 + 4 + 4 + 3 + 3 + 4)
     assert m.score(m.PEARLIN7, dict.fromkeys("1234567", 1)) == 4 * 5 + 1 * 2
     assert m.score(m.PEARLIN7, {"1": 4, "2": 4, "3": 4, "4": 1, "5": 4, "6": 1, "7": 4}) == 7

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
-from referencing import Registry, Resource
+from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from kiosk import ROOT
@@ -48,7 +48,7 @@ def validator(name: str, strict: bool) -> Draft202012Validator:
     if strict:
         schemas = {key: _strict(copy.deepcopy(value)) for key, value in schemas.items()}
     registry = Registry().with_resources(
-        (key, Resource(value, specification=DRAFT202012)) for key, value in schemas.items()
+        (key, DRAFT202012.create_resource(value)) for key, value in schemas.items()
     )
     return Draft202012Validator(
         schemas[f"{name}.json"], registry=registry, format_checker=FormatChecker()

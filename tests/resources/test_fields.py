@@ -7,6 +7,7 @@ import dataclasses
 import io
 import json
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -251,9 +252,9 @@ def test_preview_apply_and_reindex_do_not_query_once_per_row(
             preview = interchange.read_file("x.csv", content, "US")
         counts.append(
             (
-                _statements(app, lambda c=content: interchange.read_file("x.csv", c, "US")),
+                _statements(app, partial(interchange.read_file, "x.csv", content, "US")),
                 # As "tester" (add_service's name), so every update changes the same columns.
-                _statements(app, lambda p=preview: interchange.apply_import(p, "tester")),
+                _statements(app, partial(interchange.apply_import, preview, "tester")),
                 _statements(app, lambda: runner.invoke(args=["resources", "reindex"])),
             )
         )

@@ -99,8 +99,8 @@ def test_edit_records_changed_fields(
         change = services.history(service.uuid)[0]
         assert change.action == "edited" and change.by == "facilitator"
         assert change.fields.split(",") == ["hours", "phone"]
-    page = facilitator_client.get(f"/staff/resources/{service.uuid}/history")
-    assert "hours, phone" in page.get_data(as_text=True)
+    history = facilitator_client.get(f"/staff/resources/{service.uuid}/history")
+    assert "hours, phone" in history.get_data(as_text=True)
 
 
 def test_verify_is_separate_from_edit(

@@ -40,7 +40,8 @@ class Case:
         """What this role must get."""
         if role == "peer" and self.peer is None:
             return 403 if self.anonymous == LOGIN else self.anonymous
-        return getattr(self, role)  # type: ignore[no-any-return]
+        found: Expected = getattr(self, role)
+        return found
 
 
 def staff_only(method: str, path: str, ok: Expected = 200, **kwargs: Any) -> Case:

@@ -57,7 +57,7 @@ def test_removing_an_entry_or_purging_names_changes_the_version(
         from kiosk.extensions import db
         from kiosk.sessions.models import SignIn
 
-        db.session.get(SignIn, kept).name = None  # as the retention purge does
+        db.session.get_one(SignIn, kept).name = None  # as the retention purge does
         db.session.commit()
         assert services.roster_version(group_id) != second
 

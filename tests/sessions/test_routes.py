@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from babel.dates import format_datetime
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -19,7 +20,7 @@ from kiosk.extensions import db
 from kiosk.sessions import services
 from kiosk.sessions.models import GroupSession, SessionNote, SignIn
 from kiosk.signin import services as signin_services
-from tests.conftest import post_form
+from tests.conftest import Staff, post_form
 from tests.sessions.helpers import TZ, local_now, make_session
 
 HX = {"HX-Request": "true"}
@@ -110,7 +111,7 @@ def test_cancel(facilitator_client: FlaskClient, app: Flask) -> None:
     )
     assert response.status_code == 303
     with app.app_context():
-        assert db.session.get(GroupSession, group_id).cancelled
+        assert db.session.get_one(GroupSession, group_id).cancelled
 
 
 def test_console_and_roster_as_page_and_fragment(
@@ -240,7 +241,7 @@ def test_notes_are_saved_with_guidance(facilitator_client: FlaskClient, app: Fla
     )
     assert response.status_code == 303
     with app.app_context():
-        note = db.session.get(SessionNote, group_id)
+        note = db.session.get_one(SessionNote, group_id)
         assert (note.themes, note.follow_ups, note.incidents, note.incident_outcome) == (
             "sleep; loneliness",
             2,
@@ -328,3 +329,41 @@ def test_roster_polling_does_not_count_as_staff_activity(
     assert last_active() == before
     facilitator_client.get(f"/staff/sessions/{group_id}")
     assert last_active() > before
+
+
+def test_the_console_shows_who_changed_the_notes_and_when(
+    facilitator_client: FlaskClient, admin_client: FlaskClient, staff: Staff, app: Flask
+) -> None:
+    """Issue 9.6: each change (who, when on the center's clock to the minute, which fields) is
+    shown to facilitators and admins where the notes are edited; never what the notes said."""
+    with app.app_context():
+        group_id = make_session().id
+    console = f"/staff/sessions/{group_id}"
+    assert "Changes to these notes" not in facilitator_client.get(console).get_data(as_text=True)
+    notes = {"themes": "ZQ-first-themes", "follow_ups": "0", "incidents": "0"}
+    notes["incident_outcome"] = "none"
+    assert post_form(facilitator_client, f"{console}/notes", notes, page=console).status_code == 303
+    clock.advance(7 * 60)  # within the staff idle timeout
+    changed = {**notes, "themes": "ZQ-second-themes", "incidents": "1"}
+    changed["incident_outcome"] = "referred"
+    assert post_form(admin_client, f"{console}/notes", changed, page=console).status_code == 303
+    with app.app_context():
+        first, second = (change.changed_at for change in services.note_changes(group_id))
+    shown = [
+        format_datetime(clock.to_local(moment, TZ), "short", locale="en_US")
+        for moment in (second, first)  # newest first
+    ]
+    assert ":" in shown[0] and shown[0] != shown[1]
+    for client in (facilitator_client, admin_client):
+        page = client.get(console).get_data(as_text=True)
+        history = page[page.index("Changes to these notes") :]
+        items = re.findall(r"<li>(.*?)</li>", history, re.S)[:2]
+        assert [re.sub(r"<[^>]+>", "", item) for item in items] == [
+            f"{shown[0]} · admin changed: Themes, Incidents, Incident outcome",
+            # The first save writes every field.
+            f"{shown[1]} · facilitator changed: Themes, Follow-ups needed, Incidents, "
+            "Incident outcome",
+        ]
+        assert "ZQ-first-themes" not in history  # the old content is never kept or shown
+    peer = staff.client_for("peer")
+    assert peer.get(console).status_code == 403

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import threading
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
 import pytest
@@ -127,7 +127,8 @@ def test_sign_in_window_opens_30_minutes_before_and_closes_at_the_end(app_ctx: F
     soon = make_session(starts_in_minutes=20, title="Soon")
     now = clock.utcnow()
     assert [g.title for g in services.open_sessions(now)] == ["Soon"]
-    assert services.next_session(now).id == later.id
+    upcoming = services.next_session(now)
+    assert upcoming is not None and upcoming.id == later.id
     later_on = services.open_sessions(now + timedelta(minutes=16))
     assert [g.title for g in later_on] == ["Soon", "Later"]
     assert services.open_sessions(soon.ends_at + timedelta(minutes=30)) == []
@@ -384,3 +385,40 @@ def test_sign_in_tables_hold_no_ip_device_or_agent_columns() -> None:
     # Ids that reach URLs and sheets are random strings, not counters.
     assert str(SignIn.__table__.c.id.type).startswith("VARCHAR")
     assert str(GroupSession.__table__.c.id.type).startswith("VARCHAR")
+
+
+# ---- the past-midnight rule (issue 10.3: a service rule, not a view's) ----------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected_end"),
+    [
+        (time(18, 0), time(19, 30), datetime(2026, 3, 6, 19, 30)),  # same evening
+        (time(21, 0), time(1, 0), datetime(2026, 3, 7, 1, 0)),  # runs past midnight
+        (time(23, 30), time(0, 0), datetime(2026, 3, 7, 0, 0)),  # ends at midnight
+        (time(20, 0), time(20, 0), datetime(2026, 3, 7, 20, 0)),  # equal: a whole day
+    ],
+)
+def test_an_end_before_the_start_means_the_session_runs_past_midnight(
+    start: time, end: time, expected_end: datetime
+) -> None:
+    assert services.wall_clock_times(date(2026, 3, 6), start, end) == (
+        datetime.combine(date(2026, 3, 6), start),
+        expected_end,
+    )
+
+
+def test_a_past_midnight_session_is_stored_with_its_real_length(app_ctx: Flask) -> None:
+    starts, ends = services.wall_clock_times(date(2026, 3, 6), time(22, 0), time(0, 30))
+    (row,) = services.create_sessions(
+        services.SessionDetails(title="Late circle", starts_local=starts, ends_local=ends), TZ
+    )
+    assert row.ends_at - row.starts_at == timedelta(hours=2, minutes=30)
+    assert clock.to_local(row.ends_at, TZ).date() == date(2026, 3, 7)
+
+
+def test_equal_start_and_end_times_are_refused_as_too_long(app_ctx: Flask) -> None:
+    starts, ends = services.wall_clock_times(date(2026, 3, 6), time(20, 0), time(20, 0))
+    details = services.SessionDetails(title="Circle", starts_local=starts, ends_local=ends)
+    with pytest.raises(services.InvalidSession, match="too_long"):
+        services.create_sessions(details, TZ)

@@ -23,6 +23,13 @@ def enroll(client: FlaskClient, name: str = "Lobby tablet") -> Any:
     return client.post("/staff/kiosks", data={"name": name, "csrf_token": token})
 
 
+def _cookie(client: FlaskClient) -> str:
+    """The kiosk cookie's value (the test fails here when it was not set)."""
+    cookie = client.get_cookie(KIOSK_COOKIE)
+    assert cookie is not None
+    return cookie.value
+
+
 def test_admin_enrolls_this_browser_which_is_logged_out(
     admin_client: FlaskClient, app: Flask
 ) -> None:
@@ -32,7 +39,7 @@ def test_admin_enrolls_this_browser_which_is_logged_out(
         v for k, v in response.headers.items() if k == "Set-Cookie" and v.startswith(KIOSK_COOKIE)
     )
     assert "HttpOnly" in cookie_header and "SameSite=Lax" in cookie_header
-    token = admin_client.get_cookie(KIOSK_COOKIE).value
+    token = _cookie(admin_client)
     with app.app_context():
         device = db.session.scalars(select(KioskDevice)).one()
         assert device.name == "Lobby tablet" and device.token_hash != token
@@ -143,7 +150,7 @@ def test_leaving_kiosk_mode_needs_a_staff_login(
 def test_admin_lists_and_revokes_kiosks(app: Flask, staff: Staff) -> None:
     tablet = staff.client_for("admin", "tablet-admin")
     enroll(tablet, "Hall tablet")
-    token = tablet.get_cookie(KIOSK_COOKIE).value
+    token = _cookie(tablet)
     admin = staff.client_for("admin", "office-admin")
     listing = admin.get("/staff/kiosks").get_data(as_text=True)
     assert "Hall tablet" in listing and token not in listing
