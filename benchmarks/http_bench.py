@@ -345,6 +345,29 @@ class Bench:
         return call
 
 
+def printing_measure(bench: Bench, scale: int, add: Callable[[str, float], None]) -> None:
+    """A kiosk POST's p95 while a 500-row sheet prints, against idle."""
+    idle = timed_requests(bench.signin_post(), 20 * scale)
+    stop = threading.Event()
+    printing = bench.sheet("sheet500")
+
+    def printer(call: Callable[[], Any] = printing, stop: threading.Event = stop) -> None:
+        for _ in range(500):  # bounded, in case stop is never set
+            if stop.is_set():
+                return
+            call()
+
+    printer_thread = threading.Thread(target=printer)
+    printer_thread.start()
+    busy = timed_requests(bench.signin_post(), 20 * scale)
+    stop.set()
+    printer_thread.join()
+    add(
+        "kiosk POST p95 while 500-row sheet prints / idle",
+        pct(busy, 0.95) / pct(idle, 0.95),
+    )
+
+
 def main() -> None:  # noqa: PLR0915  (one measure after another, read top to bottom)
     """Build, start, measure and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -355,7 +378,18 @@ def main() -> None:  # noqa: PLR0915  (one measure after another, read top to bo
     )
     parser.add_argument("--search-database-url", default="")
     parser.add_argument("--skip-search", action="store_true")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated measures to run: start, signin, poll, sheet, printing "
+        "(default: all; cold start is always recorded)",
+    )
     args = parser.parse_args()
+    only = set(filter(None, args.only.split(",")))
+
+    def wanted(measure: str) -> bool:
+        return not only or measure in only
+
     rounds = args.rounds or (3 if args.quick else 5)
     search_size = args.search_size or (20_000 if args.quick else 100_000)
     scale = 1 if args.quick else 2
@@ -380,44 +414,31 @@ def main() -> None:  # noqa: PLR0915  (one measure after another, read top to bo
                 for warm in (bench.start_page(), bench.hello_get()):
                     timed_requests(warm, 20)
                 n = 50 * scale
-                hello_rps, _ = concurrent(bench.hello_get, 8, n)
-                app_rps, _ = concurrent(bench.start_page, 8, n)
-                add("GET / throughput / hello", app_rps / hello_rps)
+                if wanted("start"):
+                    hello_rps, _ = concurrent(bench.hello_get, 8, n)
+                    app_rps, _ = concurrent(bench.start_page, 8, n)
+                    add("GET / throughput / hello", app_rps / hello_rps)
 
-                hello_rps, hello_lat = concurrent(bench.hello_get, 16, 15 * scale)
-                post_rps, post_lat = concurrent(bench.signin_post, 16, 15 * scale)
-                add("sign-in POST x16 throughput / hello", post_rps / hello_rps)
-                add("sign-in POST x16 p95 / hello p95", pct(post_lat, 0.95) / pct(hello_lat, 0.95))
+                if wanted("signin"):
+                    hello_rps, hello_lat = concurrent(bench.hello_get, 16, 15 * scale)
+                    post_rps, post_lat = concurrent(bench.signin_post, 16, 15 * scale)
+                    add("sign-in POST x16 throughput / hello", post_rps / hello_rps)
+                    add(
+                        "sign-in POST x16 p95 / hello p95",
+                        pct(post_lat, 0.95) / pct(hello_lat, 0.95),
+                    )
 
                 hello_p50 = pct(timed_requests(bench.hello_get(), 60 * scale), 0.5)
-                for changed in (False, True):
-                    poll = timed_requests(bench.roster_poll(changed=changed), 30 * scale)
-                    label = "changed" if changed else "unchanged"
-                    add(f"roster poll 200, {label}, p50 / hello", pct(poll, 0.5) / hello_p50)
-                sheet = timed_requests(bench.sheet("sheet2000"), 3 * scale)
-                add("printed sheet 2,000 rows, p50 / hello", pct(sheet, 0.5) / hello_p50)
-
-                idle = timed_requests(bench.signin_post(), 20 * scale)
-                stop = threading.Event()
-                printing = bench.sheet("sheet500")
-
-                def printer(
-                    call: Callable[[], Any] = printing, stop: threading.Event = stop
-                ) -> None:
-                    for _ in range(500):  # bounded, in case stop is never set
-                        if stop.is_set():
-                            return
-                        call()
-
-                printer_thread = threading.Thread(target=printer)
-                printer_thread.start()
-                busy = timed_requests(bench.signin_post(), 20 * scale)
-                stop.set()
-                printer_thread.join()
-                add(
-                    "kiosk POST p95 while 500-row sheet prints / idle",
-                    pct(busy, 0.95) / pct(idle, 0.95),
-                )
+                if wanted("poll"):
+                    for changed in (False, True):
+                        poll = timed_requests(bench.roster_poll(changed=changed), 30 * scale)
+                        label = "changed" if changed else "unchanged"
+                        add(f"roster poll 200, {label}, p50 / hello", pct(poll, 0.5) / hello_p50)
+                if wanted("sheet"):
+                    sheet = timed_requests(bench.sheet("sheet2000"), 3 * scale)
+                    add("printed sheet 2,000 rows, p50 / hello", pct(sheet, 0.5) / hello_p50)
+                if wanted("printing"):
+                    printing_measure(bench, scale, add)
             finally:
                 app.stop()
                 hello.stop()

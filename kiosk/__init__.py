@@ -23,6 +23,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
         __name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static")
     )
     init_inputs(app)
+    init_sync_cache(app)
     init_config(app, settings, overrides)
 
     from . import models  # noqa: F401  (registers every table on the metadata)
@@ -94,6 +95,27 @@ def init_inputs(app: Flask) -> None:
 
     app.request_class = CleanRequest
     app.wsgi_app = CleanHeaders(app.wsgi_app)  # type: ignore[method-assign]
+
+
+def init_sync_cache(app: Flask) -> None:
+    """Flask asks "is this an async function?" (``inspect``) of every hook and view on every
+    request; the answer never changes for a given function, so it is remembered (issue 14: it
+    was about 6 % of a cached start page)."""
+    checked: dict[Any, Any] = {}
+    ensure_sync = app.ensure_sync
+
+    def cached_ensure_sync(func: Any) -> Any:
+        try:
+            return checked[func]
+        except KeyError:
+            if len(checked) > 4096:  # hooks and views are a fixed set; never grows in practice
+                checked.clear()
+            checked[func] = result = ensure_sync(func)
+            return result
+        except TypeError:  # an unhashable callable: just ask
+            return ensure_sync(func)
+
+    app.ensure_sync = cached_ensure_sync  # type: ignore[method-assign]
 
 
 def translation_dirs() -> list[Path]:

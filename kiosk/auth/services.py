@@ -8,9 +8,10 @@ import secrets
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -251,6 +252,46 @@ def load_session(
             )
         return db.session.get(User, int(user_id))
     return user
+
+
+def staff_session_select(*columns: Any) -> Select[Any]:
+    """One staff session's validity columns (and ``columns``), by ``:token_hash``; no ORM.
+
+    For background polls that answer "nothing changed" without loading the account: the
+    caller adds what it needs in the same query and checks the row with
+    ``poll_session_valid``. Anything unusual (gone, idle, too old, disabled) is left to the
+    full ``load_session`` path, which ends the session and sends the browser to log in.
+    """
+    return (
+        select(
+            StaffSession.user_id,
+            StaffSession.created_at,
+            StaffSession.last_active_at,
+            User.active,
+            User.role,
+            *columns,
+        )
+        .join(User, User.id == StaffSession.user_id)
+        .where(StaffSession.token_hash == bindparam("token_hash"))
+    )
+
+
+def poll_session_valid(
+    row: Any, user_id: str, *, idle: timedelta, absolute: timedelta, staff_only: bool
+) -> bool:
+    """True when a ``staff_session_select`` row is a live session of ``user_id``.
+
+    The same rules as ``load_session`` (account active, not idle, not too old), read from the
+    database on every call: a logout, a disabled account or a password reset (each deletes the
+    session rows or clears ``active``) is seen by the very next poll, in any process. A poll is
+    not activity, so nothing is written.
+    """
+    if row is None or not user_id.isdigit() or row.user_id != int(user_id) or not row.active:
+        return False
+    if staff_only and row.role == Role.PEER.value:
+        return False
+    now = utcnow()
+    return now - row.last_active_at <= idle and now - row.created_at <= absolute
 
 
 def end_session(token: str | None) -> None:

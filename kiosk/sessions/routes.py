@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import (
@@ -12,17 +13,21 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
+from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from .. import clock
-from ..auth.access import staff_required
+from ..auth.access import SESSION_TOKEN_KEY, staff_required
 from ..auth.forms import ButtonForm
+from ..auth.services import hash_token, poll_session_valid
 from ..i18n import format_clock, format_day
+from ..signin.routes import KIOSK_COOKIE
 from ..web import page_or_fragment, polling, unchanged_poll, wants_fragment
 from . import services
 from .forms import CancelForm, NoteForm, SessionForm, TallyForm, WalkInForm
@@ -228,6 +233,49 @@ def roster(session_id: str) -> Response:
         roster_version=version,
         poll_seconds=POLL_SECONDS,
     )
+
+
+def _unchanged_roster_poll() -> Response | None:
+    """The 204 for an unchanged roster poll, answered before any other request hook.
+
+    Every open console polls every few seconds, and almost always nothing changed. Such a poll
+    needs only "is this staff session live, and is the roster still at the version it shows?":
+    one query (``services.roster_poll_state``), no account object, no alert bar, no forms, no
+    rendering. Anything else (another version, no cookie, a session that is gone, idle, too
+    old, a peer's, an enrolled kiosk's browser, an unknown group session) returns None and
+    takes the full path below, which decides exactly as before (log-in redirect, 403, 404,
+    the new roster). Nothing is cached: a logout, disable or password reset shows on the very
+    next poll. The after-request hooks (security headers, no-store) still run on the 204.
+    """
+    if request.endpoint != "sessions.roster" or request.cookies.get(KIOSK_COOKIE):
+        return None
+    version = request.args.get("v")
+    token = session.get(SESSION_TOKEN_KEY)
+    user_id = session.get("_user_id")
+    if not version or not token or not user_id or not wants_fragment():
+        return None
+    state = services.roster_poll_state(
+        (request.view_args or {}).get("session_id", ""), hash_token(token)
+    )
+    if state is None or state[1] != version:
+        return None
+    settings = current_app.config["KIOSK"]
+    if not poll_session_valid(
+        state[0],
+        str(user_id),
+        idle=timedelta(minutes=settings.staff_idle_minutes),
+        absolute=timedelta(hours=settings.staff_absolute_hours),
+        staff_only=True,
+    ):
+        return None
+    return unchanged_poll(version)
+
+
+@bp.record_once
+def _answer_unchanged_polls_first(state: BlueprintSetupState) -> None:
+    # First among the app's before-request hooks at registration time (the kiosk gate, added
+    # later, goes ahead of it; this hook also steps aside for a kiosk cookie on its own).
+    state.app.before_request_funcs.setdefault(None, []).insert(0, _unchanged_roster_poll)
 
 
 @bp.route("/<session_id>/walk-in", methods=["POST"])

@@ -8,13 +8,15 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import clock
 from ..auth.models import Role, User
+from ..auth.services import staff_session_select
 from ..csvsafe import neutralize
 from ..db import purge_transaction, write_transaction
 from ..extensions import db
@@ -470,12 +472,40 @@ def roster(session_id: str) -> Roster:
 
 # Built once: a poll every few seconds from every open console should not rebuild it each time.
 _ROSTER_VERSION = (
-    select(func.count(SignIn.id), func.count(SignIn.name), func.max(SignIn.created_at))
+    select(
+        func.count(SignIn.id).label("signed"),
+        func.count(SignIn.name).label("named"),
+        func.max(SignIn.created_at).label("latest"),
+    )
     .select_from(GroupSession)
     .outerjoin(SignIn, SignIn.session_id == GroupSession.id)
     .where(GroupSession.id == bindparam("session_id"))
     .group_by(GroupSession.id)
 )
+_VERSION_ROW = _ROSTER_VERSION.subquery("roster_version")
+# An unchanged roster poll asks one thing: is this staff session live, and what is the roster's
+# version? One query answers both (no row: unknown session or staff session gone).
+_ROSTER_POLL = staff_session_select(
+    _VERSION_ROW.c.signed, _VERSION_ROW.c.named, _VERSION_ROW.c.latest
+).join(_VERSION_ROW, true())
+
+
+def _version(count: int, named: int, latest: datetime | None) -> str:
+    stamp = latest.strftime("%Y%m%d%H%M%S%f") if latest is not None else "0"
+    return f"{count}.{named}.{stamp}"
+
+
+def roster_poll_state(session_id: str, token_hash: str) -> tuple[Any, str] | None:
+    """For a roster poll: the staff session's row (``auth.services.poll_session_valid``) and
+    the roster version, in one query on a bare connection (no ORM session). None when the
+    group session or the staff session does not exist."""
+    with db.engine.connect() as connection:
+        row = connection.execute(
+            _ROSTER_POLL, {"session_id": session_id, "token_hash": token_hash}
+        ).one_or_none()
+    if row is None:
+        return None
+    return row, _version(row.signed, row.named, row.latest)
 
 
 def roster_version(session_id: str) -> str:
@@ -489,9 +519,7 @@ def roster_version(session_id: str) -> str:
     found = db.session.execute(_ROSTER_VERSION, {"session_id": session_id}).one_or_none()
     if found is None:
         raise SessionNotFound(session_id)
-    count, named, latest = found
-    stamp = latest.strftime("%Y%m%d%H%M%S%f") if latest is not None else "0"
-    return f"{count}.{named}.{stamp}"
+    return _version(*found)
 
 
 def note_changes(session_id: str) -> list[SessionNoteChange]:

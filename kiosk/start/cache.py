@@ -40,6 +40,8 @@ _EXPIRY = "_kiosk_render_expires_at"
 # Letters and digits only, so that no escaping anywhere in a template can change it.
 CSRF_MARK = "csrfmark" + secrets.token_hex(16)
 MAX_ENTRIES = 16
+_SIGNED = "porchlight_signed_csrf"
+MAX_SIGNED = 4096
 
 
 @dataclass(frozen=True)
@@ -79,4 +81,30 @@ def cached_page(template: str, context: Callable[[], dict[str, Any]] | None = No
         if len(entries) >= MAX_ENTRIES:
             entries.clear()  # old minutes and versions: never asked for again
         entries[key] = entry
-    return entry.html.replace(CSRF_MARK, generate_csrf())
+    return entry.html.replace(CSRF_MARK, caller_csrf_token())
+
+
+def caller_csrf_token() -> str:
+    """This caller's CSRF token, signed once per session secret rather than on every request.
+
+    Flask-WTF signs the secret kept in the caller's session cookie anew on each request (an
+    HMAC and a timestamp). Tokens here never expire (``WTF_CSRF_TIME_LIMIT = None``), so a
+    signature made earlier for the same secret is exactly as valid; it is kept per app, keyed
+    by that secret, and only this caller's own secret finds it: no caller can be handed
+    another's token. With a time limit set, every request signs afresh as before.
+    """
+    if current_app.config.get("WTF_CSRF_TIME_LIMIT") is not None or "csrf_token" in g:
+        return str(generate_csrf())
+    secret = session.get("csrf_token")
+    signed: dict[str, str] = current_app.extensions.setdefault(_SIGNED, {})
+    token = signed.get(secret) if isinstance(secret, str) else None
+    if token is None:
+        token = str(generate_csrf())
+        secret = session.get("csrf_token")
+        if isinstance(secret, str):
+            if len(signed) >= MAX_SIGNED:
+                signed.clear()  # bounded: old secrets are simply signed again when seen
+            signed[secret] = token
+    else:
+        g.csrf_token = token  # what generate_csrf would have set, for anything later on
+    return token
