@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event, text
 
+from kiosk.extensions import db
+from kiosk.security import SECURITY_HEADERS
 from kiosk.sessions import services
+from tests.conftest import Staff
 from tests.sessions.helpers import make_session
 
 HX = {"HX-Request": "true"}
@@ -78,3 +83,80 @@ def test_polling_a_session_that_is_gone_is_404_not_204(facilitator_client: Flask
     # roster's poll carries, so an unknown session must not be taken for an unchanged one.
     response = facilitator_client.get("/staff/sessions/nope/roster?v=0.0.0", headers=HX)
     assert response.status_code == 404
+
+
+# ---- the unchanged poll's short path (issue 14): one query, and nothing cached ----------------
+
+
+def _polling_facilitator(app: Flask, staff: Staff) -> tuple[FlaskClient, int, str]:
+    """A logged-in facilitator's client, their account id, and an unchanged roster poll URL."""
+    user_id = staff.create("poller")
+    client = app.test_client()
+    staff.login(client, "poller")
+    with app.app_context():
+        group_id = make_session().id
+    url = _poll_url(client.get(f"/staff/sessions/{group_id}").get_data(as_text=True))
+    assert client.get(url, headers=HX).status_code == 204
+    return client, user_id, url
+
+
+def _sql(app: Flask, statement: str, **params: object) -> None:
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(text(statement), params)
+
+
+def test_the_unchanged_204_keeps_the_security_headers(app: Flask, staff: Staff) -> None:
+    client, _user_id, url = _polling_facilitator(app, staff)
+    response = client.get(url, headers=HX)
+    assert response.status_code == 204
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers[name] == value
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_an_unchanged_poll_is_one_query(app: Flask, staff: Staff) -> None:
+    client, _user_id, url = _polling_facilitator(app, staff)
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get(url, headers=HX).status_code == 204
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert len(statements) == 1, statements
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        # Logout elsewhere, disable, password reset: the session rows are deleted.
+        ("DELETE FROM staff_sessions WHERE user_id = :user_id", "login"),
+        # An account switched off without its sessions deleted (by hand, another process).
+        ("UPDATE users SET active = false WHERE id = :user_id", "login"),
+        # Idle past the limit.
+        (
+            "UPDATE staff_sessions SET last_active_at = '2000-01-01 00:00:00' "
+            "WHERE user_id = :user_id",
+            "login",
+        ),
+        # Made a peer supporter: no console any more.
+        ("UPDATE users SET role = 'peer' WHERE id = :user_id", "forbidden"),
+    ],
+)
+def test_an_unchanged_poll_sees_the_session_end_at_once(
+    app: Flask, staff: Staff, change: str, expected: str
+) -> None:
+    client, user_id, url = _polling_facilitator(app, staff)
+    _sql(app, change, user_id=user_id)  # outside this process's ORM, as another process would
+    response = client.get(url, headers=HX)
+    if expected == "login":
+        assert response.status_code == 200
+        assert response.headers["HX-Redirect"] == "/staff/login"
+    else:
+        assert response.status_code == 403
