@@ -24,6 +24,9 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     )
     init_inputs(app)
     init_sync_cache(app)
+    from .session_cookie import init_session_cookie
+
+    init_session_cookie(app)
     init_config(app, settings, overrides)
 
     from . import models  # noqa: F401  (registers every table on the metadata)
