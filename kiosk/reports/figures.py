@@ -15,7 +15,7 @@ from fractions import Fraction
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
+from sqlalchemy import BigInteger, Integer, and_, case, cast, func, literal, or_, select
 
 from .. import clock
 from ..db import is_sqlite
@@ -442,13 +442,14 @@ def _measures(
     PostgreSQL alike, so a mean is one division at the end.
     """
     score = MeasureAnswer.score
-    bucket = _date_bucket(MeasureAnswer.answered_on, months)
     hundredths = cast(func.round(score * 100), Integer)
     totals: dict[str, list[int]] = defaultdict(lambda: [0] * 6)
     monthly: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for month, key, *values in _core(
+    # Grouped by day (a year is a few hundred days): the month of a date is found in Python,
+    # rather than by a CASE over the months evaluated on every answer.
+    for day, key, *values in _core(
         select(
-            bucket,
+            MeasureAnswer.answered_on,
             MeasureAnswer.measure,
             func.count(),
             func.count(score),
@@ -458,8 +459,9 @@ def _measures(
             func.sum(case((MeasureAnswer.answers != "", 1), else_=0)),
         )
         .where(*where)
-        .group_by(bucket, MeasureAnswer.measure)
+        .group_by(MeasureAnswer.answered_on, MeasureAnswer.measure)
     ):
+        month = day.strftime("%Y-%m")  # answered_on is within the period: one of months
         numbers = [int(v or 0) for v in values]
         totals[key] = [a + b for a, b in zip(totals[key], numbers, strict=True)]
         if key in TREND_OF and numbers[1]:
@@ -504,21 +506,29 @@ def _measures(
     return summaries, _changes(where, k, summaries), trends
 
 
-def _days_between(later: Any, earlier: Any) -> Any:
-    """Whole days from ``earlier`` to ``later`` (two DATE columns) in either database's SQL."""
+EPOCH = date(2000, 1, 1)
+# A day number times SCALE plus a score in hundredths (0-3,500, always below SCALE) sorts by
+# day first, then by score: one MIN and one MAX per code find the first and latest day and
+# that day's score together.
+SCALE = 10_000
+
+
+def _day_number(column: Any) -> Any:
+    """Whole days from 2000-01-01 to a DATE column, as an integer, in either database's SQL."""
     if is_sqlite():
-        return func.julianday(later) - func.julianday(earlier)
-    return later - earlier  # PostgreSQL: date - date is an integer number of days
+        return cast(func.julianday(column) - func.julianday(literal(EPOCH.isoformat())), Integer)
+    return cast(column - literal(EPOCH), BigInteger)  # PostgreSQL: date - date is days
 
 
 def _changes(where: list[Any], k: int, summaries: list[MeasureSummary]) -> list[Change]:
     """Paired change: each code's first and latest scored answer, at least 28 days apart.
 
-    The database finds each code's first and latest day, looks up the two scores through
-    ix_measure_answers_pairs and sums the differences per measure; only one row per measure
-    comes back (loading every paired answer into Python was the slowest part of a year's
-    report: benchmarks/reports_benchmark.py). Differences are summed in hundredths (scores have
-    two decimals) so the sums are exact integers on both databases.
+    One grouped pass over ix_measure_answers_pairs (code, measure, day, score) finds, per code
+    and measure, the first and latest day with that day's score (a day number and the score
+    packed into one sortable integer, so no second lookup is needed), and the database sums the
+    differences per measure: one row per measure comes back. Differences are in hundredths
+    (scores have two decimals), so the sums are exact integers on both databases. Should a code
+    have two answers on one day (the kiosk stores one), the higher score counts.
     """
     paired = [
         *where,
@@ -526,43 +536,25 @@ def _changes(where: list[Any], k: int, summaries: list[MeasureSummary]) -> list[
         MeasureAnswer.score.is_not(None),
         MeasureAnswer.measure.in_([measure.key for measure in SCORED]),
     ]
-    # Each code's first and latest day per measure, kept when at least 28 days apart.
-    bounds = (
+    day = _day_number(MeasureAnswer.answered_on)
+    hundredths = cast(func.round(MeasureAnswer.score * 100), BigInteger)
+    ends = (
         select(
-            MeasureAnswer.code_hash.label("code"),
             MeasureAnswer.measure.label("measure"),
-            func.min(MeasureAnswer.answered_on).label("first_day"),
-            func.max(MeasureAnswer.answered_on).label("last_day"),
+            func.min(day).label("first_day"),
+            func.max(day).label("last_day"),
+            # min(day * SCALE - score) is on the first day, with that day's highest score.
+            func.min(day * SCALE - hundredths).label("first_key"),
+            func.max(day * SCALE + hundredths).label("last_key"),
         )
         .where(*paired)
         .group_by(MeasureAnswer.code_hash, MeasureAnswer.measure)
-        .having(
-            _days_between(func.max(MeasureAnswer.answered_on), func.min(MeasureAnswer.answered_on))
-            >= PAIR_MIN_DAYS
-        )
+        .having(func.max(day) - func.min(day) >= PAIR_MIN_DAYS)
         .subquery()
     )
-
-    def score_on(day: Any) -> Any:
-        # The score that day, looked up in ix_measure_answers_pairs. The kiosk stores one answer
-        # per code, measure and day; should there be two, the higher counts (deterministic).
-        return (
-            select(func.max(MeasureAnswer.score))
-            .where(
-                MeasureAnswer.score.is_not(None),
-                MeasureAnswer.code_hash == bounds.c.code,
-                MeasureAnswer.measure == bounds.c.measure,
-                MeasureAnswer.answered_on == day,
-            )
-            .scalar_subquery()
-        )
-
-    ends = select(
-        bounds.c.measure,
-        score_on(bounds.c.first_day).label("first_score"),
-        score_on(bounds.c.last_day).label("last_score"),
-    ).subquery()
-    difference = cast(func.round((ends.c.last_score - ends.c.first_score) * 100), Integer)
+    first_score = ends.c.first_day * SCALE - ends.c.first_key
+    last_score = ends.c.last_key - ends.c.last_day * SCALE
+    difference = last_score - first_score
     totals = {
         key: (int(n), int(total or 0), int(squares or 0))
         for key, n, total, squares in _core(
@@ -580,17 +572,6 @@ def _changes(where: list[Any], k: int, summaries: list[MeasureSummary]) -> list[
         for measure in SCORED
         if measure.key in present
     ]
-
-
-def _date_bucket(column: Any, months: list[str]) -> Any:
-    """SQL for "which of ``months`` (YYYY-MM) this DATE falls in" (dates need no time zone)."""
-    if len(months) == 1:
-        return literal(months[0])
-    whens = []
-    for month, following in pairwise(months):
-        year, number = (int(part) for part in following.split("-"))
-        whens.append((column < date(year, number, 1), literal(month)))
-    return case(*whens, else_=literal(months[-1]))
 
 
 TREND_KEYS = ("ucla3", "pearlin", "swemwbs")
