@@ -255,7 +255,7 @@ def build(filters: Filters, threshold: int) -> Report:
             SignIn.session_id,
             SignIn.visit,
             func.count().label("n"),
-            func.sum(case((SignIn.visitor_code_hash.is_(None), 1), else_=0)).label("no_code"),
+            (func.count() - func.count(SignIn.visitor_code_hash)).label("no_code"),
         )
         .where(SignIn.session_id.in_(session_ids))
         .group_by(SignIn.session_id, SignIn.visit)
@@ -417,7 +417,9 @@ def _sessions_per_code(session_ids: Any, sessions_held: int) -> dict[int, int]:
             .distinct()
             .subquery()
         )
-        per_code = select(func.count().label("n")).group_by(pairs.c.code).subquery()
+        per_code = (
+            select(func.count().label("n")).select_from(pairs).group_by(pairs.c.code).subquery()
+        )
     else:
         in_period: Any = SignIn.session_id
         if sessions_held * 4 > _all_sessions():
