@@ -15,7 +15,7 @@ from fractions import Fraction
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
+from sqlalchemy import BigInteger, Integer, and_, case, cast, func, literal, or_, select
 
 from .. import clock
 from ..db import is_sqlite
@@ -156,6 +156,11 @@ def _sessions_query(filters: Filters):  # type: ignore[no-untyped-def]
     return query
 
 
+def _all_sessions() -> int:
+    """How many sessions the database holds (a few thousand at most: from an index)."""
+    return int(_core(select(func.count()).select_from(GroupSession)).scalar() or 0)
+
+
 def own_sessions(user_id: int) -> Any:
     """The ids of the sessions linked to one facilitator account (a subquery)."""
     return select(SessionFacilitator.session_id).where(SessionFacilitator.user_id == user_id)
@@ -250,7 +255,7 @@ def build(filters: Filters, threshold: int) -> Report:
             SignIn.session_id,
             SignIn.visit,
             func.count().label("n"),
-            func.sum(case((SignIn.visitor_code_hash.is_(None), 1), else_=0)).label("no_code"),
+            (func.count() - func.count(SignIn.visitor_code_hash)).label("no_code"),
         )
         .where(SignIn.session_id.in_(session_ids))
         .group_by(SignIn.session_id, SignIn.visit)
@@ -273,18 +278,7 @@ def build(filters: Filters, threshold: int) -> Report:
 
     # Unduplicated visitors and retention: sessions attended per visitor code, counted by the
     # database and handed over as a histogram (how many codes came n times).
-    per_code_counts = (
-        select(func.count(func.distinct(SignIn.session_id)).label("n"))
-        .where(SignIn.session_id.in_(session_ids), SignIn.visitor_code_hash.is_not(None))
-        .group_by(SignIn.visitor_code_hash)
-        .subquery()
-    )
-    histogram = {
-        int(n): int(codes)
-        for n, codes in _core(
-            select(per_code_counts.c.n, func.count()).group_by(per_code_counts.c.n)
-        )
-    }
+    histogram = _sessions_per_code(session_ids, sessions_held)
     people = sum(histogram.values())
     visitors = Cell(people, hidden(people, k))
     two = sum(codes for n, codes in histogram.items() if n >= 2)
@@ -341,14 +335,13 @@ def build(filters: Filters, threshold: int) -> Report:
     )
 
     # Measures.
-    where = [MeasureAnswer.answered_on >= filters.start, MeasureAnswer.answered_on <= filters.end]
-    if filters.group or filters.facilitator is not None:
-        where.append(
-            MeasureAnswer.code_hash.in_(
-                select(SignIn.visitor_code_hash).where(SignIn.session_id.in_(session_ids))
-            )
-        )
-    summaries, changes, trends = _measures(where, k, months)
+    where = _answers_where(filters, session_ids, MeasureAnswer.answered_on)
+    # Paired change reads each code's answers in ix_measure_answers_pairs order (code, measure,
+    # day: no sort). SQLite's planner would take the day index for the period and sort a
+    # year's codes; an expression on the day keeps that index off (PostgreSQL plans by cost).
+    day = func.coalesce(MeasureAnswer.answered_on, None) if is_sqlite() else None
+    pairs_where = _answers_where(filters, session_ids, day) if day is not None else where
+    summaries, changes, trends = _measures(where, pairs_where, k)
 
     # The post-session question and approved stories.
     feeling_counts: Counter[str] = Counter()
@@ -408,6 +401,46 @@ def build(filters: Filters, threshold: int) -> Report:
     )
 
 
+def _sessions_per_code(session_ids: Any, sessions_held: int) -> dict[int, int]:
+    """How many visitor codes came to n of the sessions (n -> codes), counted by the database.
+
+    The two databases get the shape each runs fastest (same figures: distinct sessions per
+    code). PostgreSQL: the distinct (code, session) pairs by hash, then a plain count per code
+    (COUNT(DISTINCT) sorts every group and was planned as a nested loop over a year's sign-ins:
+    1 s under load in EXPLAIN ANALYZE, 0.3 s this way). SQLite: COUNT(DISTINCT) per code.
+    """
+    coded = SignIn.visitor_code_hash.is_not(None)
+    if not is_sqlite():
+        pairs = (
+            select(SignIn.visitor_code_hash.label("code"), SignIn.session_id)
+            .where(SignIn.session_id.in_(session_ids), coded)
+            .distinct()
+            .subquery()
+        )
+        per_code = (
+            select(func.count().label("n")).select_from(pairs).group_by(pairs.c.code).subquery()
+        )
+    else:
+        in_period: Any = SignIn.session_id
+        if sessions_held * 4 > _all_sessions():
+            # A period holding most sessions (a year) is read in code order from
+            # ix_sign_ins_code_session, testing each session against the period's: half the
+            # work of reading it session by session and sorting a year's codes. SQLite's
+            # planner would still take the session-first index; an expression on the column
+            # keeps it off.
+            in_period = func.coalesce(SignIn.session_id, "")
+        per_code = (
+            select(func.count(func.distinct(SignIn.session_id)).label("n"))
+            .where(in_period.in_(session_ids), coded)
+            .group_by(SignIn.visitor_code_hash)
+            .subquery()
+        )
+    return {
+        int(n): int(codes)
+        for n, codes in _core(select(per_code.c.n, func.count()).group_by(per_code.c.n))
+    }
+
+
 def _month_bucket(column: Any, months: list[str], tz: str) -> Any:
     """SQL for "which of ``months`` (center-local YYYY-MM) this UTC time falls in".
 
@@ -433,8 +466,21 @@ def _months(filters: Filters) -> list[str]:
     return months
 
 
+def _answers_where(filters: Filters, session_ids: Any, day: Any) -> list[Any]:
+    """The measure answers a report covers: answered in the period (``day`` is the answer's
+    date column or an expression on it), by codes seen in the group's sessions if one is set."""
+    where = [day >= filters.start, day <= filters.end]
+    if filters.group or filters.facilitator is not None:
+        where.append(
+            MeasureAnswer.code_hash.in_(
+                select(SignIn.visitor_code_hash).where(SignIn.session_id.in_(session_ids))
+            )
+        )
+    return where
+
+
 def _measures(
-    where: list[Any], k: int, months: list[str]
+    where: list[Any], pairs_where: list[Any], k: int
 ) -> tuple[list[MeasureSummary], list[Change], list[tuple[str, list[Figure]]]]:
     """Measure figures and monthly trends from one grouped query (month x measure).
 
@@ -442,13 +488,14 @@ def _measures(
     PostgreSQL alike, so a mean is one division at the end.
     """
     score = MeasureAnswer.score
-    bucket = _date_bucket(MeasureAnswer.answered_on, months)
     hundredths = cast(func.round(score * 100), Integer)
     totals: dict[str, list[int]] = defaultdict(lambda: [0] * 6)
     monthly: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for month, key, *values in _core(
+    # Grouped by day (a year is a few hundred days): the month of a date is found in Python,
+    # rather than by a CASE over the months evaluated on every answer.
+    for day, key, *values in _core(
         select(
-            bucket,
+            MeasureAnswer.answered_on,
             MeasureAnswer.measure,
             func.count(),
             func.count(score),
@@ -458,8 +505,9 @@ def _measures(
             func.sum(case((MeasureAnswer.answers != "", 1), else_=0)),
         )
         .where(*where)
-        .group_by(bucket, MeasureAnswer.measure)
+        .group_by(MeasureAnswer.answered_on, MeasureAnswer.measure)
     ):
+        month = day.strftime("%Y-%m")  # answered_on is within the period: one of months
         numbers = [int(v or 0) for v in values]
         totals[key] = [a + b for a, b in zip(totals[key], numbers, strict=True)]
         if key in TREND_OF and numbers[1]:
@@ -501,24 +549,33 @@ def _measures(
         )
         for month in sorted(monthly)
     ]
-    return summaries, _changes(where, k, summaries), trends
+    return summaries, _changes(pairs_where, k, summaries), trends
 
 
-def _days_between(later: Any, earlier: Any) -> Any:
-    """Whole days from ``earlier`` to ``later`` (two DATE columns) in either database's SQL."""
+EPOCH = date(2000, 1, 1)
+# A day number times SCALE plus a score in hundredths (0-3,500, always below SCALE) sorts by
+# day first, then by score: one MIN and one MAX per code find the first and latest day and
+# that day's score together.
+SCALE = 10_000
+
+
+def _day_number(column: Any) -> Any:
+    """Whole days from 2000-01-01 to a DATE column, as an integer, in either database's SQL."""
     if is_sqlite():
-        return func.julianday(later) - func.julianday(earlier)
-    return later - earlier  # PostgreSQL: date - date is an integer number of days
+        # julianday('2000-01-01') is 2451544.5: a constant, not parsed again on every row.
+        return cast(func.julianday(column) - 2451544.5, Integer)
+    return cast(column - literal(EPOCH), BigInteger)  # PostgreSQL: date - date is days
 
 
 def _changes(where: list[Any], k: int, summaries: list[MeasureSummary]) -> list[Change]:
     """Paired change: each code's first and latest scored answer, at least 28 days apart.
 
-    The database finds each code's first and latest day, looks up the two scores through
-    ix_measure_answers_pairs and sums the differences per measure; only one row per measure
-    comes back (loading every paired answer into Python was the slowest part of a year's
-    report: benchmarks/reports_benchmark.py). Differences are summed in hundredths (scores have
-    two decimals) so the sums are exact integers on both databases.
+    One grouped pass over ix_measure_answers_pairs (code, measure, day, score) finds, per code
+    and measure, the first and latest day with that day's score (a day number and the score
+    packed into one sortable integer, so no second lookup is needed), and the database sums the
+    differences per measure: one row per measure comes back. Differences are in hundredths
+    (scores have two decimals), so the sums are exact integers on both databases. Should a code
+    have two answers on one day (the kiosk stores one), the higher score counts.
     """
     paired = [
         *where,
@@ -526,43 +583,29 @@ def _changes(where: list[Any], k: int, summaries: list[MeasureSummary]) -> list[
         MeasureAnswer.score.is_not(None),
         MeasureAnswer.measure.in_([measure.key for measure in SCORED]),
     ]
-    # Each code's first and latest day per measure, kept when at least 28 days apart.
-    bounds = (
+    day = _day_number(MeasureAnswer.answered_on)
+    hundredths = cast(func.round(MeasureAnswer.score * 100), BigInteger)
+    # min(day * SCALE - score) lies on the first day, with that day's highest score; the day
+    # is recovered by rounding up, and max(day * SCALE + score) gives the latest day by
+    # rounding down (0 <= score < SCALE).
+    first_key = func.min(day * SCALE - hundredths)
+    last_key = func.max(day * SCALE + hundredths)
+    ends = (
         select(
-            MeasureAnswer.code_hash.label("code"),
             MeasureAnswer.measure.label("measure"),
-            func.min(MeasureAnswer.answered_on).label("first_day"),
-            func.max(MeasureAnswer.answered_on).label("last_day"),
+            ((first_key + (SCALE - 1)) // SCALE).label("first_day"),
+            (last_key // SCALE).label("last_day"),
+            first_key.label("first_key"),
+            last_key.label("last_key"),
         )
         .where(*paired)
         .group_by(MeasureAnswer.code_hash, MeasureAnswer.measure)
-        .having(
-            _days_between(func.max(MeasureAnswer.answered_on), func.min(MeasureAnswer.answered_on))
-            >= PAIR_MIN_DAYS
-        )
         .subquery()
     )
-
-    def score_on(day: Any) -> Any:
-        # The score that day, looked up in ix_measure_answers_pairs. The kiosk stores one answer
-        # per code, measure and day; should there be two, the higher counts (deterministic).
-        return (
-            select(func.max(MeasureAnswer.score))
-            .where(
-                MeasureAnswer.score.is_not(None),
-                MeasureAnswer.code_hash == bounds.c.code,
-                MeasureAnswer.measure == bounds.c.measure,
-                MeasureAnswer.answered_on == day,
-            )
-            .scalar_subquery()
-        )
-
-    ends = select(
-        bounds.c.measure,
-        score_on(bounds.c.first_day).label("first_score"),
-        score_on(bounds.c.last_day).label("last_score"),
-    ).subquery()
-    difference = cast(func.round((ends.c.last_score - ends.c.first_score) * 100), Integer)
+    kept = ends.c.last_day - ends.c.first_day >= PAIR_MIN_DAYS
+    first_score = ends.c.first_day * SCALE - ends.c.first_key
+    last_score = ends.c.last_key - ends.c.last_day * SCALE
+    difference = last_score - first_score
     totals = {
         key: (int(n), int(total or 0), int(squares or 0))
         for key, n, total, squares in _core(
@@ -571,7 +614,9 @@ def _changes(where: list[Any], k: int, summaries: list[MeasureSummary]) -> list[
                 func.count(),
                 func.sum(difference),
                 func.sum(difference * difference),
-            ).group_by(ends.c.measure)
+            )
+            .where(kept)
+            .group_by(ends.c.measure)
         )
     }
     present = {s.measure.key for s in summaries}
@@ -580,17 +625,6 @@ def _changes(where: list[Any], k: int, summaries: list[MeasureSummary]) -> list[
         for measure in SCORED
         if measure.key in present
     ]
-
-
-def _date_bucket(column: Any, months: list[str]) -> Any:
-    """SQL for "which of ``months`` (YYYY-MM) this DATE falls in" (dates need no time zone)."""
-    if len(months) == 1:
-        return literal(months[0])
-    whens = []
-    for month, following in pairwise(months):
-        year, number = (int(part) for part in following.split("-"))
-        whens.append((column < date(year, number, 1), literal(month)))
-    return case(*whens, else_=literal(months[-1]))
 
 
 TREND_KEYS = ("ucla3", "pearlin", "swemwbs")

@@ -27,6 +27,8 @@ class MeasureAnswer(db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         # Paired change groups by code and measure and looks up first and latest answers.
         Index("ix_measure_answers_pairs", "code_hash", "measure", "answered_on", "score"),
+        # The report's answers by day and measure, read from the index alone.
+        Index("ix_measure_answers_day", "answered_on", "measure", "score", "answers"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,3 +91,5 @@ class PostSessionAnswer(db.Model):  # type: ignore[name-defined]
 # (session, code) pairs of the second.
 Index("ix_sign_ins_session_visit_code", SignIn.session_id, SignIn.visit, SignIn.visitor_code_hash)
 Index("ix_sign_ins_session_code", SignIn.session_id, SignIn.visitor_code_hash)
+# Sessions per visitor code over a long period, read in code order (no sort of the codes).
+Index("ix_sign_ins_code_session", SignIn.visitor_code_hash, SignIn.session_id)

@@ -361,3 +361,64 @@ def test_introductions_funnel_and_median_days(app: Flask) -> None:
     # On screen: each drop (3, 1, 2) would reveal a few people, so the later stages are hidden.
     assert [cell.suppressed for _stage, cell in screen.funnel] == [False, True, True, True]
     assert screen.funnel_median_days.suppressed is False  # six people
+
+
+def test_visitors_are_the_same_whichever_way_they_are_read(
+    app: Flask, fixture_data: dict[str, str]
+) -> None:
+    # A period holding most sessions is read code by code, a short one session by session
+    # (figures._sessions_per_code): both count distinct sessions, so a code signing in twice
+    # to one session still came once.
+    with app.app_context(), write_transaction() as session:
+        session.add(SignIn(session_id="s0", visitor_code_hash=_code("c3"), visit="returning"))
+    with app.app_context():
+        most = figures.build(PERIOD, threshold=1)
+    with app.app_context(), write_transaction() as session:
+        session.add_all(
+            GroupSession(
+                id=f"old{n}",
+                title="Long ago",
+                starts_at=datetime(2025, 6, 1 + n % 28, 18),
+                ends_at=datetime(2025, 6, 1 + n % 28, 19),
+            )
+            for n in range(30)
+        )
+    with app.app_context():
+        few = figures.build(PERIOD, threshold=1)
+    for report in (most, few):
+        assert report.visitors.value == 6
+        assert report.two_or_more.value == 3 / 6  # c1, c2, c6: c3's second sign-in is one session
+        assert report.median_sessions.value == 1.5
+
+
+def test_paired_change_takes_the_higher_score_of_a_day_to_the_hundredth(app: Flask) -> None:
+    answers = {  # code -> [(date, score)]: two answers on one day, the higher counts
+        "d1": [
+            (date(2026, 1, 5), "20.73"),
+            (date(2026, 1, 5), "23.21"),
+            (date(2026, 2, 20), "19.98"),
+            (date(2026, 2, 20), "25.03"),
+        ],  # 25.03 - 23.21 = 1.82
+        "d2": [(date(2026, 1, 10), "17.43"), (date(2026, 3, 1), "15.32")],  # -2.11
+        "d3": [(date(2026, 3, 1), "30.00"), (date(2026, 3, 28), "14.00")],  # 27 days: not paired
+    }
+    with app.app_context(), write_transaction() as session:
+        for name, rows in answers.items():
+            session.add(VisitorCode(code_hash=_code(name)))
+            for day, value in rows:
+                session.add(
+                    MeasureAnswer(
+                        code_hash=_code(name),
+                        answered_on=day,
+                        measure="swemwbs",
+                        answers="x",
+                        score=Decimal(value),
+                    )
+                )
+    with app.app_context():
+        report = figures.build(PERIOD, threshold=1)
+    change = next(c for c in report.changes if c.measure.key == "swemwbs")
+    assert change.pairs == 2
+    assert change.mean == pytest.approx((1.82 - 2.11) / 2, abs=1e-9)
+    # sd of (1.82, -2.11) = 2.7789; t(1) = 12.706; half = 12.706 * 2.7789 / sqrt(2) = 24.967
+    assert change.low == pytest.approx(-0.145 - 24.967, abs=1e-2)
