@@ -167,7 +167,10 @@ def build(size: int, database_url: str, data_dir: Path) -> Any:
                         "status": "active",
                         "verified_by": "",
                         "updated_by": "bench",
-                        "search_text": search.normalize(words),
+                        # As the service layer writes it: crisis services carry the marker word.
+                        "search_text": search.normalize(
+                            words + (f" {search.CRISIS_MARKER}" if slug == "crisis-line" else "")
+                        ),
                     }
                 )
                 links.append({"service_id": n, "category_id": categories[slug]})

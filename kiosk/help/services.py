@@ -12,10 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-import phonenumbers
 from flask import has_request_context
 from flask_babel import lazy_gettext as _l
-from phonenumbers import shortnumberinfo
 from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -332,6 +330,11 @@ def dialable(number: str, how: str, country: str) -> bool:
     known short number there. In North America a call short number has three digits and a text
     short code must be a listed SMS service, so "12345" is refused for a crisis line.
     """
+    # libphonenumber's metadata is imported on first use: only staff saving a line needs it,
+    # and loading it at start-up slowed every cold start (docs/PERFORMANCE.md).
+    import phonenumbers  # noqa: PLC0415
+    from phonenumbers import shortnumberinfo  # noqa: PLC0415
+
     try:
         parsed = phonenumbers.parse(number, country)
     except phonenumbers.NumberParseException:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import tempfile
-from typing import Any
 
-from flask import Blueprint, current_app, request, send_file
+from flask import Blueprint, current_app, g, request, send_file
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
@@ -14,7 +13,7 @@ from ..auth.access import admin_required
 from ..auth.forms import ButtonForm
 from ..config import Settings
 from ..extensions import db
-from ..web import page_or_fragment
+from ..web import is_staff_path, page_or_fragment, wants_fragment
 from . import export, health
 
 bp = Blueprint("ops", __name__, url_prefix="/staff/health")
@@ -25,20 +24,23 @@ def _settings() -> Settings:
     return settings
 
 
-@bp.app_context_processor
-def _banner() -> dict[str, Any]:
-    def ops_alerts() -> list[str]:
-        # Only staff pages call this (layouts/staff.html), and the answer is cached a minute.
-        if not current_user.is_authenticated:
-            return []
-        try:
-            return health.cached_alerts(current_app._get_current_object(), _settings())  # type: ignore[attr-defined]
-        except (SQLAlchemyError, OSError):
-            # The banner must never turn a page (an error page above all) into a 500.
-            db.session.rollback()
-            return []
+@bp.before_app_request
+def _prepare_banner() -> None:
+    """The operations banner's alerts for a staff page, read once before the view runs.
 
-    return {"ops_alerts": ops_alerts}
+    Like the help alert bar (help.routes._prepare_alert_bar), the banner is on every staff page
+    of every area, so it is prepared here and the layout reads ``g.ops_alerts``: a value, not a
+    query the template runs. Skipped for the kiosk side, htmx fragments (they never render the
+    layout) and anyone logged out; the answer itself is cached a minute (health.cached_alerts).
+    """
+    if not is_staff_path(request.path) or wants_fragment() or not current_user.is_authenticated:
+        return
+    try:
+        g.ops_alerts = health.cached_alerts(current_app._get_current_object(), _settings())  # type: ignore[attr-defined]
+    except (SQLAlchemyError, OSError):
+        # The banner must never turn a page (an error page above all) into a 500.
+        db.session.rollback()
+        g.ops_alerts = []
 
 
 @bp.route("")

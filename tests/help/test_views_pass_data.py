@@ -13,7 +13,7 @@ from kiosk.help import services
 from tests.conftest import Staff, post_form
 
 # The helpers that used to be template globals (a template calling them ran queries).
-OLD_GLOBALS = ("quiet_word_label", "help_alert_context")
+OLD_GLOBALS = ("quiet_word_label", "help_alert_context", "ops_alerts")
 
 
 def test_no_template_calls_the_old_query_helpers(app: Flask) -> None:
