@@ -43,6 +43,8 @@ def _prepare(data_dir: Path) -> tuple[object, list[str], list[str]]:
     app = create_app(Settings(data_dir=data_dir, testing=True))
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
+        # As wsgi.prepare does at start-up: GET pages never seed the crisis lines themselves.
+        help_services.seed_starter_lines()
     app.test_cli_runner().invoke(demo_data_command)
     values = setup_values(app)
     with app.app_context():
