@@ -43,6 +43,10 @@ def server_options(settings: Any) -> dict[str, Any]:
         "clear_untrusted_proxy_headers": True,
         "connection_limit": settings.connection_limit,
         "channel_timeout": settings.channel_timeout,
+        # poll() rather than select(): select() cannot watch a socket whose number is 1024 or
+        # more, and with 1,000 connections allowed plus the process's own files the server
+        # thread died ("filedescriptor out of range in select()") and every tablet hung.
+        "asyncore_use_poll": True,
     }
 
 
