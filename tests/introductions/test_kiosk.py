@@ -102,7 +102,7 @@ def test_a_request_with_a_new_code_ends_on_the_sign_in_confirmation(
     )
     # Stored as a Fernet token (version byte 0x80 → "gAAAAA"), never as the words themselves. A
     # substring test for "Ana" would fail by chance: the token's base64 once held "Ana".
-    assert row.code_hash and row.contact_token.startswith("gAAAAA")
+    assert row.code_hash and row.contact_token and row.contact_token.startswith("gAAAAA")
     assert row.contact_token != "Ana"
     with app.app_context():
         assert services.decrypt_contact(row.contact_token) == "Ana"
