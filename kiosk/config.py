@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -118,11 +119,14 @@ class Settings:
     def check_data_dir(self) -> None:
         """The data directory must exist (or be creatable) and take a write."""
         where = self.data_dir.resolve()
-        probe = where / ".write-check"
         try:
             where.mkdir(parents=True, exist_ok=True)
-            probe.write_bytes(b"ok")
-            probe.unlink()
+            # A probe with a name of its own: two servers starting on one data dir at once
+            # shared ".write-check", and one's unlink failed on the other's (a false "cannot be
+            # written" that stopped start-up).
+            with tempfile.NamedTemporaryFile(dir=where, prefix=".write-check-") as probe:
+                probe.write(b"ok")
+                probe.flush()
         except OSError as exc:
             raise ConfigError(
                 f"KIOSK_DATA_DIR={str(where)!r} cannot be written ({exc.strerror}); "
