@@ -7,6 +7,7 @@ import re
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -220,6 +221,45 @@ def test_quick_exit_by_touch_and_by_keyboard(browser: Any, live_server: LiveServ
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Welcome").wait_for()
     assert SECRET not in page.content()
+    page.go_back()
+    page.wait_for_load_state()
+    assert SECRET not in page.content()
+    context.close()
+    watch.assert_clean()
+
+
+def test_a_tap_the_moment_a_step_appears_stays_in_the_page(
+    browser: Any, live_server: LiveServer
+) -> None:
+    """A quick second tap on Next lands on a step htmx has already taken over.
+
+    htmx takes over new content when the swap settles, 20 ms later by default; a tap in that
+    window posted the form the browser's own way, put /plan/step in the Back history, and a
+    person's plan came back after quick exit and Back. (It also let an afterSettle focus move
+    steal a keyboard user's focus from Exit: the CI flake in the quick-exit test.)
+    """
+    context, page, watch = new_page(browser, live_server.url)
+    page.goto("/plan")
+    page.get_by_role("button", name="Start").click()
+    page.get_by_text("Step 1 of 6").wait_for()
+    page.locator("textarea").fill(f"{SECRET} signs")
+    entries = page.evaluate("history.length")
+    # The second tap is sent as soon as the new step is in the page, before any timer runs.
+    page.evaluate(
+        """() => document.body.addEventListener("htmx:afterSwap", () => {
+             window.setTimeout(() => {
+               const next = [...document.querySelectorAll("button")]
+                 .find((b) => b.textContent.trim() === "Next");
+               next.click();
+             }, 0);
+           }, { once: true })"""
+    )
+    page.get_by_role("button", name="Next").click()
+    page.get_by_text("Step 3 of 6").wait_for()
+    assert urlsplit(page.url).path == "/plan"
+    assert page.evaluate("history.length") == entries
+    page.get_by_role("link", name="Exit").click()
+    page.get_by_role("heading", name="Welcome").wait_for()
     page.go_back()
     page.wait_for_load_state()
     assert SECRET not in page.content()
