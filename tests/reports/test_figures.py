@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from kiosk.auth.models import User
 from kiosk.db import write_transaction
@@ -19,7 +19,7 @@ from kiosk.reports import export, figures
 from kiosk.reports.models import MeasureAnswer, PostSessionAnswer
 from kiosk.sessions.models import GroupSession, SessionFacilitator, SignIn
 from kiosk.signin.models import VisitorCode
-from tests.conftest import Staff, post_form
+from tests.conftest import TEST_DATABASE_URL, Staff, post_form
 
 TZ = "America/New_York"
 PERIOD = figures.Filters(date(2026, 1, 1), date(2026, 3, 31), tz=TZ)
@@ -145,6 +145,23 @@ def test_hand_computed_figures(app: Flask, fixture_data: dict[str, str]) -> None
     assert change.high == pytest.approx(2.4614, abs=1e-3)
     assert [c.value for c in report.feelings] == [8, 3, 0, 1, 0]  # 6 + 2 with a story
     assert report.stories == ["Being heard."]  # pending texts never appear
+
+
+def test_the_report_plan_setting_ends_with_the_reports_transaction(
+    app: Flask, fixture_data: dict[str, str]
+) -> None:
+    """PostgreSQL's report turns hash aggregates off for its own transaction only."""
+    if not TEST_DATABASE_URL:
+        pytest.skip("PostgreSQL only: SQLite has no planner settings")
+    with app.app_context():
+        figures.build(PERIOD, threshold=1)
+        assert db.session.scalar(text("SHOW enable_hashagg")) == "off"
+        db.session.commit()  # (a plain SET would survive a commit; SET LOCAL does not)
+        # The same pooled connection, next transaction: planned as usual again.
+        assert db.session.scalar(text("SHOW enable_hashagg")) == "on"
+        db.session.remove()
+    with app.app_context():
+        assert db.session.scalar(text("SHOW enable_hashagg")) == "on"
 
 
 def test_a_cell_of_3_is_hidden_on_screen(app: Flask, fixture_data: dict[str, str]) -> None:
