@@ -28,11 +28,18 @@ from .resources.models import (
     ResourceService,
     ResourceViewCount,
 )
-from .sessions.models import GroupSession, SessionFacilitator, SessionNote, SignIn
+from .sessions.models import (
+    AttendanceCount,
+    GroupSession,
+    SessionFacilitator,
+    SessionNote,
+    SignIn,
+)
 from .signin.models import CodeAttempt, KioskDevice, VisitorCode
 from .versions import DataVersion
 
 __all__ = [
+    "AttendanceCount",
     "CenterSetting",
     "CodeAttempt",
     "CrisisLine",

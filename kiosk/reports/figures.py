@@ -24,7 +24,7 @@ from ..help import services as help_services
 from ..help.models import HelpDailyCount, ProfessionalHelpRequest, QuietWordRequest
 from ..introductions.models import Introduction
 from ..resources.models import ResourceViewCount
-from ..sessions.models import GroupSession, SessionFacilitator, SignIn, Visit
+from ..sessions.models import AttendanceCount, GroupSession, SessionFacilitator, SignIn, Visit
 from . import measures as m
 from .models import Feeling, MeasureAnswer, PostSessionAnswer, Review
 from .suppression import Cell, Table, hidden, suppress_list, suppress_table
@@ -265,26 +265,19 @@ def build(filters: Filters, threshold: int) -> Report:
     months = _months(filters)
     bucket = _month_bucket(sessions.c.starts_at, months, filters.tz)
     sessions_held = int(_core(select(func.count()).select_from(sessions)).scalar() or 0)
-    # Grouped by session first (in the order of a covering index, no sort), then by month.
-    per_session = (
-        select(
-            SignIn.session_id,
-            SignIn.visit,
-            func.count().label("n"),
-            (func.count() - func.count(SignIn.visitor_code_hash)).label("no_code"),
-        )
-        .where(SignIn.session_id.in_(session_ids))
-        .group_by(SignIn.session_id, SignIn.visit)
-        .subquery()
-    )
+    # From the per-session tallies the database keeps (AttendanceCount: a few rows a session,
+    # not every sign-in of the period), grouped by month.
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     no_code = 0
     for month, visit, number, without_code in _core(
         select(
-            bucket, per_session.c.visit, func.sum(per_session.c.n), func.sum(per_session.c.no_code)
+            bucket,
+            AttendanceCount.visit,
+            func.sum(AttendanceCount.sign_ins),
+            func.sum(AttendanceCount.without_code),
         )
-        .join(sessions, per_session.c.session_id == sessions.c.id)
-        .group_by(bucket, per_session.c.visit)
+        .join(sessions, AttendanceCount.session_id == sessions.c.id)
+        .group_by(bucket, AttendanceCount.visit)
     ):
         counts[month][visit] += int(number)
         no_code += int(without_code or 0)

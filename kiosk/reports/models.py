@@ -84,12 +84,11 @@ class PostSessionAnswer(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-# Reports group a year of sign-ins by session and visit, and by visitor code: these covering
-# indexes let the database answer from the index alone (benchmarks/reports_benchmark.py). They
-# live here, with the queries that need them, rather than in the sessions area.
-# Attendance reads (session, visit, code) from the first alone; unduplicated visitors count the
-# (session, code) pairs of the second.
-Index("ix_sign_ins_session_visit_code", SignIn.session_id, SignIn.visit, SignIn.visitor_code_hash)
+# Reports group a year of sign-ins by visitor code: these covering indexes let the database
+# answer from the index alone (benchmarks/reports_benchmark.py). They live here, with the
+# queries that need them, rather than in the sessions area. (Attendance by session and visit
+# comes from attendance_counts, kept by triggers: sessions.models.AttendanceCount.)
+# Unduplicated visitors count the (session, code) pairs of the first.
 Index("ix_sign_ins_session_code", SignIn.session_id, SignIn.visitor_code_hash)
 # Sessions per visitor code over a long period, read in code order (no sort of the codes).
 Index("ix_sign_ins_code_session", SignIn.visitor_code_hash, SignIn.session_id)

@@ -108,6 +108,26 @@ class SignIn(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class AttendanceCount(db.Model):  # type: ignore[name-defined]
+    """How many sign-ins a session has by visit, and how many of them came without a code.
+
+    A tally, kept by the database itself: triggers on sign_ins (migration
+    0022_attendance_counts) add, move and take away a sign-in here in the same statement that
+    writes it, whichever code path or process wrote it (kiosk, staff, paper, CLI, a forgotten
+    code's SET NULL, a session's cascade). Reports read these few rows per session instead of
+    every sign-in of a year. Counts only: nothing of a person.
+    """
+
+    __tablename__ = "attendance_counts"
+
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("group_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    visit: Mapped[str] = mapped_column(String(12), primary_key=True)
+    sign_ins: Mapped[int] = mapped_column(default=0)
+    without_code: Mapped[int] = mapped_column(default=0)
+
+
 class IncidentOutcome(enum.StrEnum):
     """Outcome codes for incidents: codes only, never a story."""
 
