@@ -59,6 +59,19 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
     return data_dir / "porchlight.db"
 
 
+def sqlite_copy(template_db: Path | None, tmp_path: Path, **settings: Any) -> Flask:
+    """An app on a private copy of the migrated SQLite template, free to migrate up and down.
+
+    Skips on PostgreSQL, whose one test database every test shares.
+    """
+    if template_db is None:
+        pytest.skip("needs a private SQLite copy (the PostgreSQL test database is shared)")
+    data_dir = tmp_path / "sqlite-copy"
+    data_dir.mkdir()
+    shutil.copy(template_db, data_dir / "porchlight.db")
+    return create_app(Settings(data_dir=data_dir, testing=True, **settings))
+
+
 def _truncate_all() -> None:
     tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
     db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
-import pytest
 from flask import Flask
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from kiosk import checks, create_app
+from kiosk import checks
 from kiosk.auth import services as auth_services
-from kiosk.config import Settings
 from kiosk.db import is_sqlite
 from kiosk.extensions import db
+from tests.conftest import sqlite_copy
 from tests.sessions.helpers import make_session
 
 
@@ -78,14 +76,9 @@ def test_sqlite_rebuild_keeps_child_rows_and_the_search_index(
 ) -> None:
     # Batch mode copies each table and drops the old one: with foreign keys on, that drop
     # would cascade-delete the hours of every service, and the search triggers would be lost.
-    if template_db is None:
-        pytest.skip("SQLite batch mode only")
     from flask_migrate import downgrade, upgrade
 
-    data_dir = tmp_path / "data"
-    data_dir.mkdir()
-    shutil.copy(template_db, data_dir / "porchlight.db")
-    app = create_app(Settings(data_dir=data_dir, testing=True))
+    app = sqlite_copy(template_db, tmp_path)  # SQLite batch mode only
     with app.app_context():
         assert is_sqlite()
         downgrade(revision="0004_help")

@@ -30,7 +30,7 @@ from kiosk.db import log_sqlite_version, wal_reset_bug_affected
 from kiosk.extensions import db
 from kiosk.health import routes as health
 from kiosk.help.models import QuietWordRequest
-from tests.conftest import TEST_DATABASE_URL, csrf_from, free_port
+from tests.conftest import TEST_DATABASE_URL, csrf_from, free_port, sqlite_copy
 
 sqlite_only = pytest.mark.skipif(bool(TEST_DATABASE_URL), reason="SQLite file behaviour")
 HX = {"HX-Request": "true"}
@@ -83,11 +83,7 @@ def test_disk_full_answers_503_stores_nothing_partial_and_recovers(
 @pytest.fixture
 def impatient_app(tmp_path: Path, template_db: Path | None) -> Iterator[Flask]:
     """An app whose SQLite writers wait only 300 ms for a lock."""
-    data_dir = tmp_path / "impatient"
-    data_dir.mkdir()
-    assert template_db is not None
-    shutil.copy(template_db, data_dir / "porchlight.db")
-    application = create_app(Settings(data_dir=data_dir, testing=True, busy_timeout_ms=300))
+    application = sqlite_copy(template_db, tmp_path, busy_timeout_ms=300)
     yield application
     with application.app_context():
         db.session.remove()

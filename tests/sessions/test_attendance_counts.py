@@ -6,21 +6,19 @@ live count of sign_ins after each kind of write, on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from flask import Flask
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from kiosk import clock, create_app
-from kiosk.config import Settings
+from kiosk import clock
 from kiosk.extensions import db
 from kiosk.sessions import services
 from kiosk.sessions.models import AttendanceCount, SignIn
 from kiosk.signin import services as signin
+from tests.conftest import sqlite_copy
 from tests.sessions.helpers import make_session
 
 KEY = b"k" * 32
@@ -143,14 +141,9 @@ def test_the_database_refuses_an_impossible_tally(app_ctx: Flask) -> None:
 def test_the_migration_counts_the_sign_ins_already_there(
     tmp_path: Path, template_db: Path | None
 ) -> None:
-    if template_db is None:
-        pytest.skip("a copy of the SQLite template (the PostgreSQL database is shared)")
     from flask_migrate import downgrade, upgrade
 
-    data_dir = tmp_path / "data"
-    data_dir.mkdir()
-    shutil.copy(template_db, data_dir / "porchlight.db")
-    app = create_app(Settings(data_dir=data_dir, testing=True))
+    app = sqlite_copy(template_db, tmp_path)
     with app.app_context():
         downgrade(revision="0019_report_rollups")
         group = make_session()
