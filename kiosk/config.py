@@ -70,6 +70,9 @@ class Settings:
     # Backups: the folder (default DATA_DIR/backups; e.g. a mounted USB drive) and whether the
     # server process runs its own scheduled jobs (purge, backup). Only wsgi.py starts them.
     backup_dir: Path | None = None
+    # Where static files are copied under their hashed names (default DATA_DIR/static-cache;
+    # kiosk/assets.py). The test suite points every app at one folder.
+    static_cache_dir: Path | None = None
     scheduler: bool = True
     testing: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
@@ -95,6 +98,9 @@ class Settings:
             plan_idle_seconds=_int("KIOSK_PLAN_IDLE_SECONDS", 300, 90),
             backup_dir=Path(os.environ["KIOSK_BACKUP_DIR"])
             if os.environ.get("KIOSK_BACKUP_DIR")
+            else None,
+            static_cache_dir=Path(os.environ["KIOSK_STATIC_CACHE_DIR"])
+            if os.environ.get("KIOSK_STATIC_CACHE_DIR")
             else None,
             scheduler=(os.environ.get("KIOSK_SCHEDULER") or "on").lower() not in {"off", "0", "no"},
         )

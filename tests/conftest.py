@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import socket
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -31,8 +32,15 @@ TEST_DATABASE_URL = os.environ.get("KIOSK_TEST_DATABASE_URL", "")
 PASSWORD = "correct horse battery staple"
 
 
+# One folder of hashed static copies for every app of the run (kiosk/assets.py builds it once
+# per process): copying and gzipping static/ for each test's data folder cost ~0.2 s a test.
+STATIC_CACHE = Path(tempfile.mkdtemp(prefix="porchlight-static-"))
+
+
 def _settings(data_dir: Path, database_url: str = "") -> Settings:
-    return Settings(data_dir=data_dir, database_url=database_url, testing=True)
+    return Settings(
+        data_dir=data_dir, database_url=database_url, testing=True, static_cache_dir=STATIC_CACHE
+    )
 
 
 @pytest.fixture(scope="session")
@@ -53,6 +61,8 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
     app = create_app(_settings(data_dir))
     with app.app_context():
         upgrade()
+        # Seeded once here, so each test's copy has the lines and its own seeding is one read.
+        seed_starter_lines()
         db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.session.commit()
         db.engine.dispose()
