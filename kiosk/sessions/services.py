@@ -6,11 +6,11 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, delete, func, select, true, update
+from sqlalchemy import Connection, bindparam, delete, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -383,9 +383,12 @@ def remove_signin(session_id: str, signin_id: str) -> None:
             raise SessionNotFound(signin_id)
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One line of a roster: a name given or "Guest n", never a code."""
+class Entry(NamedTuple):
+    """One line of a roster: a name given or "Guest n", never a code.
+
+    A named tuple, not a dataclass: a printed sheet builds thousands of them per request, and a
+    frozen dataclass costs about three times as much to make (issue 14).
+    """
 
     id: str
     name: str | None
@@ -402,6 +405,9 @@ class Roster:
     """A session's entries and counts."""
 
     entries: list[Entry] = field(default_factory=list)
+    # The group session it belongs to, so its fragment can build its URLs without the session
+    # row (the roster poll renders it from the roster alone).
+    session_id: str = ""
 
     @property
     def total(self) -> int:
@@ -424,6 +430,49 @@ class Roster:
         return self.total - self.first_time - self.returning
 
 
+# Only the columns a roster shows, in sign-in order; built once (every poll and sheet runs it).
+_ROSTER_ROWS = (
+    select(SignIn.id, SignIn.name, SignIn.visit, SignIn.source)
+    .where(SignIn.session_id == bindparam("session_id"))
+    .order_by(SignIn.created_at, SignIn.id)
+)
+
+
+def roster(session_id: str, connection: Connection | None = None) -> Roster:
+    """Everyone signed in to a session: named people by name, the others as Guest 1, 2, ...
+
+    One Core query of four columns (on the ORM session's connection, or on ``connection``):
+    no ORM objects or ORM result handling for a 2,000-row sheet or a 200-row poll.
+    """
+    if connection is None:
+        connection = db.session.connection()
+    rows = connection.execute(_ROSTER_ROWS, {"session_id": session_id})
+    first, returning = Visit.FIRST.value, Visit.RETURNING.value
+    entries: list[Entry] = []
+    keys: list[tuple[bool, str, int]] = []
+    folded: list[str] = []
+    guest = 0
+    for row_id, name, visit, source in rows:
+        if name:
+            key = name.casefold()
+            folded.append(key)
+            keys.append((False, key, 0))
+            entries.append(Entry(row_id, name, None, visit == first, visit == returning, source))
+        else:
+            guest += 1
+            # An empty (not NULL) name counts as a guest but sorts where "" sorts among names,
+            # exactly as before; NULL names (guests, purged names) come after every name.
+            keys.append((name is None, "", guest))
+            entries.append(Entry(row_id, name, guest, visit == first, visit == returning, source))
+    # Named people in alphabetical order, then guests: the sheet does not show who came first.
+    # Sorting positions by key is stable, so equal names keep their sign-in order.
+    order = sorted(range(len(entries)), key=keys.__getitem__)
+    entries = [entries[i] for i in order]
+    if len(set(folded)) < len(folded):
+        entries = _number_duplicates(entries)
+    return Roster(entries=entries, session_id=session_id)
+
+
 def _number_duplicates(entries: list[Entry]) -> list[Entry]:
     """Number repeated names in sheet order, so a printed sheet tells the two Lupes apart."""
     counts = Counter((entry.name or "").casefold() for entry in entries if entry.name)
@@ -433,41 +482,10 @@ def _number_duplicates(entries: list[Entry]) -> list[Entry]:
         key = (entry.name or "").casefold()
         if entry.name and counts[key] > 1:
             seen[key] += 1
-            numbered.append(replace(entry, duplicate=seen[key]))
+            numbered.append(entry._replace(duplicate=seen[key]))
         else:
             numbered.append(entry)
     return numbered
-
-
-def roster(session_id: str) -> Roster:
-    """Everyone signed in to a session: named people by name, the others as Guest 1, 2, ..."""
-    # Only the columns a roster shows, as plain rows: no ORM objects for a 200-row poll.
-    rows = db.session.execute(
-        select(SignIn.id, SignIn.name, SignIn.visit, SignIn.source)
-        .where(SignIn.session_id == session_id)
-        .order_by(SignIn.created_at, SignIn.id)
-    )
-    entries = []
-    guest = 0
-    first, returning = Visit.FIRST.value, Visit.RETURNING.value
-    for row_id, name, visit, source in rows:
-        number = None
-        if not name:
-            guest += 1
-            number = guest
-        entries.append(
-            Entry(
-                id=row_id,
-                name=name,
-                guest_number=number,
-                first_time=visit == first,
-                returning=visit == returning,
-                source=source,
-            )
-        )
-    # Named people in alphabetical order, then guests: the sheet does not show who came first.
-    entries.sort(key=lambda e: (e.name is None, (e.name or "").casefold(), e.guest_number or 0))
-    return Roster(entries=_number_duplicates(entries))
 
 
 # Built once: a poll every few seconds from every open console should not rebuild it each time.
