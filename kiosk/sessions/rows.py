@@ -47,17 +47,19 @@ def roster_rows(
     first = f"★ {first_time}"
     paper_source = Source.PAPER.value
     out = []
-    for entry in entries:
-        if entry.name:
-            shown = f"{entry.name} ({entry.duplicate})" if entry.duplicate else entry.name
-            label = f'<span dir="auto">{escape(shown)}</span>'
+    # Unpacked, not read by attribute: this loop runs once per person on every changed poll.
+    for entry_id, name, number, is_first, _returning, source, duplicate in entries:
+        if name:
+            label = (
+                f'<span dir="auto">{escape(f"{name} ({duplicate})" if duplicate else name)}</span>'
+            )
         else:
-            label = guest.replace(GUEST_MARKER, str(entry.guest_number))
+            label = guest.replace(GUEST_MARKER, str(number))
         out.append(
             f"\n      \n      <tr>\n        <td>{label}"
-            f"{paper if entry.source == paper_source else ''}</td>\n"
-            f"        <td>{first if entry.first_time else ''}</td>\n"
-            f'        <td><a href="{url_before}{escape(entry.id)}{url_after}">'
+            f"{paper if source == paper_source else ''}</td>\n"
+            f"        <td>{first if is_first else ''}</td>\n"
+            f'        <td><a href="{url_before}{escape(entry_id)}{url_after}">'
             f"{remove.replace(LABEL_MARKER, label)}</a></td>\n      </tr>\n    "
         )
     return Markup("".join(out))  # noqa: S704  (every typed value is escaped above)
@@ -72,13 +74,14 @@ def sheet_rows(
     guest = str(guest_label)
     first, back, unknown = f"✓ {yes}", str(returning), str(not_said)
     out = []
-    for entry in entries:
-        if entry.name:
-            who = f'<span dir="auto">{escape(entry.name)}</span>'
-            if entry.duplicate:
-                who = f"{who} ({entry.duplicate})"
+    # Unpacked, not read by attribute: this loop runs once per person, thousands per sheet.
+    for _id, name, number, is_first, is_returning, _source, duplicate in entries:
+        if name:
+            who = f'<span dir="auto">{escape(name)}</span>'
+            if duplicate:
+                who = f"{who} ({duplicate})"
         else:
-            who = guest.replace(GUEST_MARKER, str(entry.guest_number))
-        visit = first if entry.first_time else back if entry.returning else unknown
+            who = guest.replace(GUEST_MARKER, str(number))
+        visit = first if is_first else back if is_returning else unknown
         out.append(f"\n      <tr><td>{who}</td>\n        <td>{visit}</td></tr>\n    ")
     return Markup("".join(out))  # noqa: S704  (every typed value is escaped above)

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, bindparam, delete, func, select, true, update
@@ -414,12 +415,13 @@ class Roster:
         """Everyone counted."""
         return len(self.entries)
 
-    @property
+    # Counted once per roster (a sheet shows each count and "not said" sums them again).
+    @cached_property
     def first_time(self) -> int:
         """Those who said it was their first time."""
         return sum(entry.first_time for entry in self.entries)
 
-    @property
+    @cached_property
     def returning(self) -> int:
         """Those who said they had come before, or used a visitor code."""
         return sum(entry.returning for entry in self.entries)
@@ -446,31 +448,39 @@ def roster(session_id: str, connection: Connection | None = None) -> Roster:
     """
     if connection is None:
         connection = db.session.connection()
-    rows = connection.execute(_ROSTER_ROWS, {"session_id": session_id})
+    rows = connection.execute(_ROSTER_ROWS, {"session_id": session_id}).all()
     first, returning = Visit.FIRST.value, Visit.RETURNING.value
-    entries: list[Entry] = []
-    keys: list[tuple[bool, str, int]] = []
-    folded: list[str] = []
+    named: list[Entry] = []
+    guests: list[Entry] = []
     guest = 0
     for row_id, name, visit, source in rows:
         if name:
-            key = name.casefold()
-            folded.append(key)
-            keys.append((False, key, 0))
-            entries.append(Entry(row_id, name, None, visit == first, visit == returning, source))
-        else:
-            guest += 1
-            # An empty (not NULL) name counts as a guest but sorts where "" sorts among names,
-            # exactly as before; NULL names (guests, purged names) come after every name.
-            keys.append((name is None, "", guest))
-            entries.append(Entry(row_id, name, guest, visit == first, visit == returning, source))
+            named.append(Entry(row_id, name, None, visit == first, visit == returning, source))
+            continue
+        guest += 1
+        entry = Entry(row_id, name, guest, visit == first, visit == returning, source)
+        # An empty (not NULL) name is numbered as a guest but sorts where "" sorts among the
+        # names, as it always did; NULL (no name, or purged) comes after every name.
+        (guests if name is None else named).append(entry)
     # Named people in alphabetical order, then guests: the sheet does not show who came first.
-    # Sorting positions by key is stable, so equal names keep their sign-in order.
-    order = sorted(range(len(entries)), key=keys.__getitem__)
-    entries = [entries[i] for i in order]
+    # The sort is stable, so equal names (and the empty ones) keep their sign-in order.
+    named.sort(key=_folded_name)
+    folded = [_folded_name(entry) for entry in named if entry.name]
+    entries = named + guests
     if len(set(folded)) < len(folded):
         entries = _number_duplicates(entries)
     return Roster(entries=entries, session_id=session_id)
+
+
+def _folded_name(entry: Entry) -> str:
+    return (entry.name or "").casefold()
+
+
+def poll_roster(session_id: str) -> Roster:
+    """The roster on a bare pooled connection, no ORM session: for the roster poll's short
+    path, which reads and never writes."""
+    with db.engine.connect() as connection:
+        return roster(session_id, connection)
 
 
 def _number_duplicates(entries: list[Entry]) -> list[Entry]:
