@@ -1,7 +1,10 @@
-"""In-process timing and profile of the cached start page or the unchanged roster poll.
+"""In-process timing and profile of the cached start page, the roster poll or the sheet.
 
     .venv/bin/python benchmarks/inprocess_profile.py start 2000
     .venv/bin/python benchmarks/inprocess_profile.py poll 2000 --profile
+    .venv/bin/python benchmarks/inprocess_profile.py changed 2000   # poll with a stale version
+    .venv/bin/python benchmarks/inprocess_profile.py sheet 300      # the 2,000-row sheet
+    .venv/bin/python benchmarks/inprocess_profile.py blank 300      # the sheet with no rows
 
 Builds ``http_bench.build_data`` in a temporary folder, then times the request against a bare
 Flask "hello" through the same kind of test client: interleaved batches of 100, each side's
@@ -43,7 +46,7 @@ def best_batch(call: Callable[[], object], size: int = 100) -> float:
 def main() -> None:
     """Time (and optionally profile) one kind of request against hello."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["start", "poll"])
+    parser.add_argument("what", choices=["start", "poll", "changed", "sheet", "blank"])
     parser.add_argument("count", type=int, nargs="?", default=2000)
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
@@ -53,7 +56,7 @@ def main() -> None:
     hello = Flask("hello")
     hello.add_url_rule("/", "hello", lambda: "Hello, world!")
     hello_client, client = hello.test_client(), app.test_client()
-    if args.what == "poll":
+    if args.what in ("poll", "changed", "sheet", "blank"):
         page = client.get("/staff/login").get_data(as_text=True)
         login = {"username": "benchadmin", "password": PASSWORD, "csrf_token": csrf_from(page)}
         assert client.post("/staff/login", data=login).status_code in (302, 303)
@@ -63,9 +66,23 @@ def main() -> None:
         match = re.search(r'hx-get="([^"]+)"', body)
         assert match is not None
         url = match.group(1).replace("&amp;", "&")
+        if args.what == "changed":
+            # A poll whose page shows an older roster: what a console asks right after a
+            # sign-in (the version moved), so the fragment is rendered.
+            url = re.sub(r"v=[^&]*", "v=0.0.0", url)
+        if args.what in ("sheet", "blank"):
+            # The blank sheet is the same page without rows: the staff layout's own floor.
+            url = (
+                f"/staff/sessions/{ids['sheet2000']}/sheet"
+                if args.what == "sheet"
+                else "/staff/sessions/blank-sheet"
+            )
+            status, headers = 200, {}
+        else:
+            status, headers = (200 if args.what == "changed" else 204), HX
 
         def call() -> None:
-            assert client.get(url, headers=HX).status_code == 204
+            assert client.get(url, headers=headers).status_code == status
     else:
 
         def call() -> None:

@@ -10,6 +10,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -29,11 +30,14 @@ from ..auth.services import hash_token, poll_session_valid
 from ..i18n import format_clock, format_day
 from ..signin.routes import KIOSK_COOKIE
 from ..web import page_or_fragment, polling, unchanged_poll, wants_fragment
-from . import services
+from . import rows, services
 from .forms import CancelForm, NoteForm, SessionForm, TallyForm, WalkInForm
 from .models import GroupSession
 
 bp = Blueprint("sessions", __name__, url_prefix="/staff/sessions")
+# The row builders the roster fragment and the sheet call with their once-translated labels.
+bp.add_app_template_global(rows.roster_rows, "roster_rows")
+bp.add_app_template_global(rows.sheet_rows, "sheet_rows")
 
 SESSION_ERRORS = {
     "title": _l("Give the session a title."),
@@ -220,44 +224,57 @@ def roster(session_id: str) -> Response:
         abort(404)
     if (unchanged := unchanged_poll(version)) is not None:
         return unchanged
-    group = _group_or_404(session_id)
     if not wants_fragment():
+        group = _group_or_404(session_id)
         return page_or_fragment(
             "sessions/console.html", "sessions/_roster.html", **_console_context(group)
         )
-    return page_or_fragment(
-        "sessions/console.html",
-        "sessions/_roster.html",
-        group=group,
-        roster=services.roster(group.id),
-        roster_version=version,
-        poll_seconds=POLL_SECONDS,
+    return _roster_fragment(services.roster(session_id), version)
+
+
+def _roster_fragment(roster: services.Roster, version: str) -> Response:
+    """The roster fragment alone, for a poll (no forms, no notes, no session row).
+
+    Rendered straight from the Jinja environment, without the app's context processors: the
+    fragment uses none of them (it needs ``_``, ``url_for`` and the row builder, all Jinja
+    globals), and Flask-Login's would load the account through the ORM on the short path that
+    exists to avoid it (a sixth of a changed poll, profiled).
+    """
+    body = current_app.jinja_env.get_template("sessions/_roster.html").render(
+        roster=roster, roster_version=version, poll_seconds=POLL_SECONDS
     )
+    response = make_response(body)
+    # The same URL gives the whole console without HX-Request (page_or_fragment's rule).
+    response.vary.add("HX-Request")
+    return response
 
 
-def _unchanged_roster_poll() -> Response | None:
-    """The 204 for an unchanged roster poll, answered before any other request hook.
+def _roster_poll() -> Response | None:
+    """A roster poll answered before any other request hook: 204 when unchanged, else the
+    new roster fragment.
 
-    Every open console polls every few seconds, and almost always nothing changed. Such a poll
-    needs only "is this staff session live, and is the roster still at the version it shows?":
-    one query (``services.roster_poll_state``), no account object, no alert bar, no forms, no
-    rendering. Anything else (another version, no cookie, a session that is gone, idle, too
-    old, a peer's, an enrolled kiosk's browser, an unknown group session) returns None and
-    takes the full path below, which decides exactly as before (log-in redirect, 403, 404,
-    the new roster). Nothing is cached: a logout, disable or password reset shows on the very
-    next poll. The after-request hooks (security headers, no-store) still run on the 204.
+    Every open console polls every few seconds. Such a poll needs only "is this staff session
+    live, and is the roster still at the version it shows?": one query
+    (``services.roster_poll_state``), no account object, no alert bar, no forms. Unchanged, it
+    gets a 204 and nothing is rendered; changed (or sent without a version), the fragment is
+    rendered from one more query of the roster's columns. Anything else (no cookie, a session
+    that is gone, idle, too old, a peer's, an enrolled kiosk's browser, an unknown group
+    session, a whole-page load) returns None and takes the full path below, which decides
+    exactly as before (log-in redirect, 403, 404, the console). The roster (names) is shown
+    here only to the same people ``staff_required`` lets through: ``poll_session_valid``
+    applies its rules to the row read now, and nothing is cached, so a logout, disable or
+    password reset shows on the very next poll. The after-request hooks (security headers,
+    no-store) still run on both answers.
     """
     if request.endpoint != "sessions.roster" or request.cookies.get(KIOSK_COOKIE):
         return None
-    version = request.args.get("v")
     token = session.get(SESSION_TOKEN_KEY)
     user_id = session.get("_user_id")
-    if not version or not token or not user_id or not wants_fragment():
+    if not token or not user_id or not wants_fragment():
         return None
-    state = services.roster_poll_state(
-        (request.view_args or {}).get("session_id", ""), hash_token(token)
-    )
-    if state is None or state[1] != version:
+    session_id = (request.view_args or {}).get("session_id", "")
+    state = services.roster_poll_state(session_id, hash_token(token))
+    if state is None:
         return None
     settings = current_app.config["KIOSK"]
     if not poll_session_valid(
@@ -268,14 +285,16 @@ def _unchanged_roster_poll() -> Response | None:
         staff_only=True,
     ):
         return None
-    return unchanged_poll(version)
+    if (unchanged := unchanged_poll(state[1])) is not None:
+        return unchanged
+    return _roster_fragment(services.poll_roster(session_id), state[1])
 
 
 @bp.record_once
-def _answer_unchanged_polls_first(state: BlueprintSetupState) -> None:
+def _answer_roster_polls_first(state: BlueprintSetupState) -> None:
     # First among the app's before-request hooks at registration time (the kiosk gate, added
     # later, goes ahead of it; this hook also steps aside for a kiosk cookie on its own).
-    state.app.before_request_funcs.setdefault(None, []).insert(0, _unchanged_roster_poll)
+    state.app.before_request_funcs.setdefault(None, []).insert(0, _roster_poll)
 
 
 @bp.route("/<session_id>/walk-in", methods=["POST"])

@@ -6,11 +6,12 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from functools import cached_property
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, delete, func, select, true, update
+from sqlalchemy import Connection, bindparam, delete, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -383,9 +384,12 @@ def remove_signin(session_id: str, signin_id: str) -> None:
             raise SessionNotFound(signin_id)
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One line of a roster: a name given or "Guest n", never a code."""
+class Entry(NamedTuple):
+    """One line of a roster: a name given or "Guest n", never a code.
+
+    A named tuple, not a dataclass: a printed sheet builds thousands of them per request, and a
+    frozen dataclass costs about three times as much to make (issue 14).
+    """
 
     id: str
     name: str | None
@@ -402,18 +406,22 @@ class Roster:
     """A session's entries and counts."""
 
     entries: list[Entry] = field(default_factory=list)
+    # The group session it belongs to, so its fragment can build its URLs without the session
+    # row (the roster poll renders it from the roster alone).
+    session_id: str = ""
 
     @property
     def total(self) -> int:
         """Everyone counted."""
         return len(self.entries)
 
-    @property
+    # Counted once per roster (a sheet shows each count and "not said" sums them again).
+    @cached_property
     def first_time(self) -> int:
         """Those who said it was their first time."""
         return sum(entry.first_time for entry in self.entries)
 
-    @property
+    @cached_property
     def returning(self) -> int:
         """Those who said they had come before, or used a visitor code."""
         return sum(entry.returning for entry in self.entries)
@@ -422,6 +430,57 @@ class Roster:
     def not_said(self) -> int:
         """Those who skipped the question or were counted on paper: the counts add up."""
         return self.total - self.first_time - self.returning
+
+
+# Only the columns a roster shows, in sign-in order; built once (every poll and sheet runs it).
+_ROSTER_ROWS = (
+    select(SignIn.id, SignIn.name, SignIn.visit, SignIn.source)
+    .where(SignIn.session_id == bindparam("session_id"))
+    .order_by(SignIn.created_at, SignIn.id)
+)
+
+
+def roster(session_id: str, connection: Connection | None = None) -> Roster:
+    """Everyone signed in to a session: named people by name, the others as Guest 1, 2, ...
+
+    One Core query of four columns (on the ORM session's connection, or on ``connection``):
+    no ORM objects or ORM result handling for a 2,000-row sheet or a 200-row poll.
+    """
+    if connection is None:
+        connection = db.session.connection()
+    rows = connection.execute(_ROSTER_ROWS, {"session_id": session_id}).all()
+    first, returning = Visit.FIRST.value, Visit.RETURNING.value
+    named: list[Entry] = []
+    guests: list[Entry] = []
+    guest = 0
+    for row_id, name, visit, source in rows:
+        if name:
+            named.append(Entry(row_id, name, None, visit == first, visit == returning, source))
+            continue
+        guest += 1
+        entry = Entry(row_id, name, guest, visit == first, visit == returning, source)
+        # An empty (not NULL) name is numbered as a guest but sorts where "" sorts among the
+        # names, as it always did; NULL (no name, or purged) comes after every name.
+        (guests if name is None else named).append(entry)
+    # Named people in alphabetical order, then guests: the sheet does not show who came first.
+    # The sort is stable, so equal names (and the empty ones) keep their sign-in order.
+    named.sort(key=_folded_name)
+    folded = [_folded_name(entry) for entry in named if entry.name]
+    entries = named + guests
+    if len(set(folded)) < len(folded):
+        entries = _number_duplicates(entries)
+    return Roster(entries=entries, session_id=session_id)
+
+
+def _folded_name(entry: Entry) -> str:
+    return (entry.name or "").casefold()
+
+
+def poll_roster(session_id: str) -> Roster:
+    """The roster on a bare pooled connection, no ORM session: for the roster poll's short
+    path, which reads and never writes."""
+    with db.engine.connect() as connection:
+        return roster(session_id, connection)
 
 
 def _number_duplicates(entries: list[Entry]) -> list[Entry]:
@@ -433,41 +492,10 @@ def _number_duplicates(entries: list[Entry]) -> list[Entry]:
         key = (entry.name or "").casefold()
         if entry.name and counts[key] > 1:
             seen[key] += 1
-            numbered.append(replace(entry, duplicate=seen[key]))
+            numbered.append(entry._replace(duplicate=seen[key]))
         else:
             numbered.append(entry)
     return numbered
-
-
-def roster(session_id: str) -> Roster:
-    """Everyone signed in to a session: named people by name, the others as Guest 1, 2, ..."""
-    # Only the columns a roster shows, as plain rows: no ORM objects for a 200-row poll.
-    rows = db.session.execute(
-        select(SignIn.id, SignIn.name, SignIn.visit, SignIn.source)
-        .where(SignIn.session_id == session_id)
-        .order_by(SignIn.created_at, SignIn.id)
-    )
-    entries = []
-    guest = 0
-    first, returning = Visit.FIRST.value, Visit.RETURNING.value
-    for row_id, name, visit, source in rows:
-        number = None
-        if not name:
-            guest += 1
-            number = guest
-        entries.append(
-            Entry(
-                id=row_id,
-                name=name,
-                guest_number=number,
-                first_time=visit == first,
-                returning=visit == returning,
-                source=source,
-            )
-        )
-    # Named people in alphabetical order, then guests: the sheet does not show who came first.
-    entries.sort(key=lambda e: (e.name is None, (e.name or "").casefold(), e.guest_number or 0))
-    return Roster(entries=_number_duplicates(entries))
 
 
 # Built once: a poll every few seconds from every open console should not rebuild it each time.

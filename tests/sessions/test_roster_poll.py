@@ -160,3 +160,76 @@ def test_an_unchanged_poll_sees_the_session_end_at_once(
         assert response.headers["HX-Redirect"] == "/staff/login"
     else:
         assert response.status_code == 403
+
+
+# ---- the changed poll's short path (issue 14): two queries, the same people, the same headers --
+
+
+def _stale(url: str) -> str:
+    """The poll URL as a console showing an older roster sends it."""
+    return re.sub(r"v=[^&]*", "v=older", url)
+
+
+def test_a_changed_poll_is_two_queries_and_keeps_the_headers(app: Flask, staff: Staff) -> None:
+    client, _user_id, url = _polling_facilitator(app, staff)
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = client.get(_stale(url), headers=HX)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).lstrip().startswith('<section id="roster"')
+    # The staff session with the version, then the roster: no account, alert bar or group row.
+    assert len(statements) == 2, statements
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers[name] == value
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "HX-Request" in response.headers["Vary"]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ("DELETE FROM staff_sessions WHERE user_id = :user_id", "login"),
+        ("UPDATE users SET active = false WHERE id = :user_id", "login"),
+        (
+            "UPDATE staff_sessions SET last_active_at = '2000-01-01 00:00:00' "
+            "WHERE user_id = :user_id",
+            "login",
+        ),
+        (
+            "UPDATE staff_sessions SET created_at = '2000-01-01 00:00:00' WHERE user_id = :user_id",
+            "login",
+        ),
+        ("UPDATE users SET role = 'peer' WHERE id = :user_id", "forbidden"),
+    ],
+)
+def test_a_changed_poll_shows_no_names_once_the_session_ended(
+    app: Flask, staff: Staff, change: str, expected: str
+) -> None:
+    client, user_id, url = _polling_facilitator(app, staff)
+    group_id = url.split("/")[3]
+    with app.app_context():
+        services.record_signin(group_id, form_token=None, name="Rosalind")
+    assert "Rosalind" in client.get(_stale(url), headers=HX).get_data(as_text=True)
+    _sql(app, change, user_id=user_id)  # outside this process's ORM, as another process would
+    response = client.get(_stale(url), headers=HX)
+    assert "Rosalind" not in response.get_data(as_text=True)
+    if expected == "login":
+        assert response.status_code == 200
+        assert response.headers["HX-Redirect"] == "/staff/login"
+    else:
+        assert response.status_code == 403
+
+
+def test_a_changed_poll_of_a_session_that_is_gone_is_404(app: Flask, staff: Staff) -> None:
+    client, _user_id, url = _polling_facilitator(app, staff)
+    assert client.get(_stale(url.replace(url.split("/")[3], "nope")), headers=HX).status_code == 404
