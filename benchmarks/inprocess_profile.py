@@ -1,7 +1,9 @@
-"""In-process timing and profile of the cached start page or the unchanged roster poll.
+"""In-process timing and profile of the cached start page, the unchanged roster poll, or the
+kiosk's last sign-in POST (one recorded sign-in each).
 
     .venv/bin/python benchmarks/inprocess_profile.py start 2000
     .venv/bin/python benchmarks/inprocess_profile.py poll 2000 --profile
+    .venv/bin/python benchmarks/inprocess_profile.py signin 1000 --profile
 
 Builds ``http_bench.build_data`` in a temporary folder, then times the request against a bare
 Flask "hello" through the same kind of test client: interleaved batches of 100, each side's
@@ -43,7 +45,7 @@ def best_batch(call: Callable[[], object], size: int = 100) -> float:
 def main() -> None:
     """Time (and optionally profile) one kind of request against hello."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["start", "poll"])
+    parser.add_argument("what", choices=["start", "poll", "signin"])
     parser.add_argument("count", type=int, nargs="?", default=2000)
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
@@ -66,6 +68,22 @@ def main() -> None:
 
         def call() -> None:
             assert client.get(url, headers=HX).status_code == 204
+    elif args.what == "signin":
+        from kiosk.signin.services import issue_form_token
+
+        csrf = csrf_from(client.get("/").get_data(as_text=True))
+
+        def call() -> None:
+            form = {
+                "csrf_token": csrf,
+                "session_id": ids["open"],
+                "token": issue_form_token(ids["secret"], ids["open"]),
+                "step": "visit",
+                "visit": "",
+                "code_ref": "",
+                "go": "visit-first",
+            }
+            assert client.post("/signin/step", data=form, headers=HX).status_code == 200
     else:
 
         def call() -> None:
