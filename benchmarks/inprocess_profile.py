@@ -48,6 +48,8 @@ def main() -> None:
     parser.add_argument("what", choices=["start", "poll", "signin"])
     parser.add_argument("count", type=int, nargs="?", default=2000)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--sort", default="cumulative", help="cProfile sort key (--profile)")
+    parser.add_argument("--lines", type=int, default=60, help="lines of the listing (--profile)")
     args = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp())
     ids = build_data(data_dir)
@@ -108,7 +110,7 @@ def main() -> None:
         for _ in range(args.count):
             call()
         profile.disable()
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(60)
+        pstats.Stats(profile).sort_stats(args.sort).print_stats(args.lines)
 
 
 if __name__ == "__main__":
