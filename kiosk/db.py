@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +158,16 @@ def sqlite_database_file(engine: Engine | None = None) -> str | None:
         return None
     if database.startswith("file:"):
         return None
+    if os.path.isabs(database):
+        return _resolved(database)
+    return str(Path(database).resolve())
+
+
+@lru_cache(maxsize=64)
+def _resolved(database: str) -> str:
+    # Issue 14: every write resolved the path again (a system call per component). An absolute
+    # path (the app's own is always one: Settings.resolved_database_url) names the same file
+    # for the life of the process.
     return str(Path(database).resolve())
 
 
