@@ -1,5 +1,8 @@
 """The start page's render cache: the most-requested page, rendered once and reused.
 
+The shared "you're all set" screen uses it too (``kiosk/start/confirmation.py``): like the
+start page, it shows nothing of one person, only what every kiosk shows at that moment.
+
 What the start page shows depends only on the language, the center settings, the sessions and
 the clock. So a rendering is kept under a key made of
 
