@@ -1,10 +1,12 @@
-"""In-process timing and profile of the cached start page, the roster poll or the sheet.
+"""In-process timing and profile of the cached start page, the roster poll, the sheet, or the
+kiosk's last sign-in POST (one recorded sign-in each).
 
     .venv/bin/python benchmarks/inprocess_profile.py start 2000
     .venv/bin/python benchmarks/inprocess_profile.py poll 2000 --profile
     .venv/bin/python benchmarks/inprocess_profile.py changed 2000   # poll with a stale version
     .venv/bin/python benchmarks/inprocess_profile.py sheet 300      # the 2,000-row sheet
     .venv/bin/python benchmarks/inprocess_profile.py blank 300      # the sheet with no rows
+    .venv/bin/python benchmarks/inprocess_profile.py signin 1000 --profile
 
 Builds ``http_bench.build_data`` in a temporary folder, then times the request against a bare
 Flask "hello" through the same kind of test client: interleaved batches of 100, each side's
@@ -46,9 +48,11 @@ def best_batch(call: Callable[[], object], size: int = 100) -> float:
 def main() -> None:
     """Time (and optionally profile) one kind of request against hello."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["start", "poll", "changed", "sheet", "blank"])
+    parser.add_argument("what", choices=["start", "poll", "changed", "sheet", "blank", "signin"])
     parser.add_argument("count", type=int, nargs="?", default=2000)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--sort", default="cumulative", help="cProfile sort key (--profile)")
+    parser.add_argument("--lines", type=int, default=60, help="lines of the listing (--profile)")
     args = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp())
     ids = build_data(data_dir)
@@ -83,6 +87,22 @@ def main() -> None:
 
         def call() -> None:
             assert client.get(url, headers=headers).status_code == status
+    elif args.what == "signin":
+        from kiosk.signin.services import issue_form_token
+
+        csrf = csrf_from(client.get("/").get_data(as_text=True))
+
+        def call() -> None:
+            form = {
+                "csrf_token": csrf,
+                "session_id": ids["open"],
+                "token": issue_form_token(ids["secret"], ids["open"]),
+                "step": "visit",
+                "visit": "",
+                "code_ref": "",
+                "go": "visit-first",
+            }
+            assert client.post("/signin/step", data=form, headers=HX).status_code == 200
     else:
 
         def call() -> None:
@@ -107,7 +127,7 @@ def main() -> None:
         for _ in range(args.count):
             call()
         profile.disable()
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(60)
+        pstats.Stats(profile).sort_stats(args.sort).print_stats(args.lines)
 
 
 if __name__ == "__main__":

@@ -30,24 +30,14 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     init_config(app, settings, overrides)
 
     from . import models  # noqa: F401  (registers every table on the metadata)
-    from .db import init_db
+    from .db import init_db, init_migrations
     from .errors import init_errors
-    from .extensions import csrf, db, htmx, migrate
+    from .extensions import csrf, htmx
     from .i18n import init_i18n
     from .security import init_security
 
     init_db(app)
-    from .resources.search import include_object
-
-    # include_object: the resource search index (FTS5 / GIN) is made by hand in its migration.
-    migrate.init_app(
-        app,
-        db,
-        directory=str(ROOT / "migrations"),
-        render_as_batch=True,
-        compare_type=True,
-        include_object=include_object,
-    )
+    init_migrations(app)  # Flask-Migrate (and Alembic) are set up on first use
     csrf.init_app(app)
     htmx.init_app(app)
     init_i18n(app)

@@ -13,20 +13,22 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import re
 import sqlite3
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
+import click
 from flask import Flask
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from .extensions import db
@@ -156,6 +158,16 @@ def sqlite_database_file(engine: Engine | None = None) -> str | None:
         return None
     if database.startswith("file:"):
         return None
+    if os.path.isabs(database):
+        return _resolved(database)
+    return str(Path(database).resolve())
+
+
+@lru_cache(maxsize=64)
+def _resolved(database: str) -> str:
+    # Issue 14: every write resolved the path again (a system call per component). An absolute
+    # path (the app's own is always one: Settings.resolved_database_url) names the same file
+    # for the life of the process.
     return str(Path(database).resolve())
 
 
@@ -329,3 +341,123 @@ def purge_batch() -> Iterator[None]:
     finally:
         _PURGE_BATCH.reset(token)
         checkpoint_wal()
+
+
+# ---- start-up schema check -------------------------------------------------------------------
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations" / "versions"
+_REVISION_RE = re.compile(r"^revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+_DOWN_RE = re.compile(r"^down_revision\s*(?::[^=]*)?=\s*(.+)$", re.MULTILINE)
+
+
+def migration_heads(directory: Path = MIGRATIONS_DIR) -> frozenset[str] | None:
+    """The head revision ids of the migration scripts, read as text (no Alembic import).
+
+    None when a script does not read plainly (no ``revision = "..."`` line): the caller then
+    leaves the decision to Alembic itself.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in directory.glob("*.py"):
+        source = script.read_text(encoding="utf-8")
+        revision = _REVISION_RE.search(source)
+        down = _DOWN_RE.search(source)
+        if revision is None or down is None:
+            return None
+        revisions.add(revision.group(1))
+        parents.update(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1)))
+    heads = frozenset(revisions - parents)
+    return heads or None
+
+
+def schema_is_current() -> bool:
+    """True when the database is stamped with exactly the migration scripts' head(s).
+
+    Issue 14 (cold start): importing Alembic and loading every migration script only to learn
+    that there is nothing to do took about a quarter of a second of every start. This answers
+    the common case with one small query; anything else (no version table, an older or unknown
+    revision, several heads, a script that does not read plainly) returns False and the caller
+    runs Alembic's upgrade exactly as before, so the start-up check itself is unchanged.
+    """
+    heads = migration_heads()
+    if heads is None:
+        return False
+    try:
+        with db.engine.connect() as connection:
+            rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    except (OperationalError, ProgrammingError):
+        return False
+    return frozenset(row[0] for row in rows) == heads
+
+
+# ---- Flask-Migrate, set up on first use ------------------------------------------------------
+
+
+class _Extensions(dict[str, Any]):
+    """``app.extensions`` that sets Flask-Migrate up the first time ``["migrate"]`` is read.
+
+    Issue 14 (cold start): Flask-Migrate imports Alembic (with Mako and Pygments), about 0.2 s,
+    and a server start already at the schema's head never needs it (``schema_is_current``).
+    Everything that needs it reads ``current_app.extensions["migrate"]`` first: Flask-Migrate's
+    own functions, ``migrations/env.py``, ``ops/restore.py`` and the tests.
+    """
+
+    def __init__(self, app: Flask, existing: dict[str, Any]) -> None:
+        super().__init__(existing)
+        self.app = app
+
+    def __missing__(self, key: str) -> Any:
+        if key != "migrate":
+            raise KeyError(key)
+        setup_migrate(self.app)
+        return dict.__getitem__(self, key)
+
+
+def setup_migrate(app: Flask) -> None:
+    """Bind Flask-Migrate to the app with the project's Alembic options (once)."""
+    if "migrate" in app.extensions:  # `in` does not call __missing__
+        return
+    from flask_migrate import Migrate  # noqa: PLC0415  (Alembic: only when there is work)
+
+    from .resources.search import include_object  # noqa: PLC0415  (imports the models)
+
+    # include_object: the resource search index (FTS5 / GIN) is made by hand in its migration.
+    Migrate(
+        app,
+        db,
+        directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        include_object=include_object,
+    )
+
+
+def init_migrations(app: Flask) -> None:
+    """``flask db ...`` and ``app.extensions["migrate"]``, with Flask-Migrate imported on use."""
+
+    class LazyMigrateCommands(click.Group):
+        """Flask-Migrate's ``db`` command group, imported when a ``flask db`` command runs."""
+
+        def _target(self) -> click.Group:
+            setup_migrate(app)  # also puts the real group in place of this one
+            from flask_migrate.cli import db as commands  # noqa: PLC0415  (on use)
+
+            return commands
+
+        def make_context(
+            self,
+            info_name: str | None,
+            args: list[str],
+            parent: click.Context | None = None,
+            **extra: Any,
+        ) -> click.Context:
+            return self._target().make_context(info_name, args, parent=parent, **extra)
+
+        def list_commands(self, ctx: click.Context) -> list[str]:
+            return self._target().list_commands(ctx)
+
+        def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+            return self._target().get_command(ctx, cmd_name)
+
+    app.extensions = _Extensions(app, app.extensions)
+    app.cli.add_command(LazyMigrateCommands("db", help="Perform database migrations."))

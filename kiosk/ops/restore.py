@@ -13,12 +13,11 @@ import os
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from alembic.script import ScriptDirectory
 from flask import current_app
 from flask.cli import with_appcontext
-from flask_migrate import upgrade
 
 from .. import create_app
 from ..config import Settings
@@ -33,12 +32,19 @@ from .backup import (
 )
 from .lock import DataDirBusy, data_dir_alone
 
+if TYPE_CHECKING:
+    from alembic.script import ScriptDirectory
+
 
 class RestoreError(RuntimeError):
     """The backup cannot be restored; nothing was changed."""
 
 
 def _script_directory() -> ScriptDirectory:
+    # Alembic is imported here, not at the top: this module is loaded with the CLI at every
+    # start, and Alembic was a fifth of a cold start (issue 14).
+    from alembic.script import ScriptDirectory  # noqa: PLC0415
+
     migrate = current_app.extensions["migrate"]
     config = migrate.migrate.get_config(migrate.directory)
     return ScriptDirectory.from_config(config)
@@ -66,6 +72,8 @@ def _upgrade(settings: Settings, staging: Path) -> None:
     """Bring a staged copy up to the current schema with the real migrations."""
     staged = create_app(dataclasses.replace(settings, database_url=f"sqlite:///{staging}"))
     with staged.app_context():
+        from flask_migrate import upgrade  # noqa: PLC0415  (see _script_directory)
+
         upgrade()
         db.engine.dispose()
 

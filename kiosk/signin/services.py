@@ -80,11 +80,13 @@ def words(language: str = "en") -> tuple[str, ...]:
     return tuple(w for w in path.read_text(encoding="utf-8").split() if w)
 
 
+@lru_cache(maxsize=4)
 def code_key(secret_key: str) -> bytes:
     """The HMAC key for visitor codes, derived from the app's secret key.
 
     A separate derived key means a code hash is useless without the secret key file, which
-    never leaves the server's data folder.
+    never leaves the server's data folder. Derived once per secret key (issue 14: every code
+    drawn or checked derived it again); the cache holds only what the app's config holds.
     """
     return hmac.new(secret_key.encode(), b"porchlight visitor codes v1", hashlib.sha256).digest()
 

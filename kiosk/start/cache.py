@@ -1,5 +1,8 @@
 """The start page's render cache: the most-requested page, rendered once and reused.
 
+The shared "you're all set" screen uses it too (``kiosk/start/confirmation.py``): like the
+start page, it shows nothing of one person, only what every kiosk shows at that moment.
+
 What the start page shows depends only on the language, the center settings, the sessions and
 the clock. So a rendering is kept under a key made of
 
@@ -29,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app, g, render_template, session
+from flask import current_app, g, render_template, request, session
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 
@@ -39,7 +42,7 @@ _EXTENSION = "porchlight_start_cache"
 _EXPIRY = "_kiosk_render_expires_at"
 # Letters and digits only, so that no escaping anywhere in a template can change it.
 CSRF_MARK = "csrfmark" + secrets.token_hex(16)
-MAX_ENTRIES = 16
+MAX_ENTRIES = 64  # templates x routes x languages x a minute or two
 _SIGNED = "porchlight_signed_csrf"
 MAX_SIGNED = 4096
 
@@ -71,7 +74,15 @@ def cached_page(template: str, context: Callable[[], dict[str, Any]] | None = No
         return render_template(template, **(context() if context else {}))
     now = clock.utcnow()
     minute = now.replace(second=0, microsecond=0)
-    key = (template, str(get_locale()), tuple(sorted(versions.current().items())), minute)
+    # The endpoint too: a header marks the page it is on (``aria-current``), and a page reached
+    # by two routes (the shared confirmation) must not lend one route's marking to the other.
+    key = (
+        template,
+        request.endpoint,
+        str(get_locale()),
+        tuple(sorted(versions.current().items())),
+        minute,
+    )
     entries: dict[tuple[object, ...], _Entry] = current_app.extensions.setdefault(_EXTENSION, {})
     entry = entries.get(key)
     if entry is None or now >= entry.valid_until:
