@@ -24,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
@@ -45,22 +46,9 @@ def best_batch(call: Callable[[], object], size: int = 100) -> float:
     return (time.perf_counter() - started) / size * 1e3
 
 
-def main() -> None:
-    """Time (and optionally profile) one kind of request against hello."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["start", "poll", "changed", "sheet", "blank", "signin"])
-    parser.add_argument("count", type=int, nargs="?", default=2000)
-    parser.add_argument("--profile", action="store_true")
-    parser.add_argument("--sort", default="cumulative", help="cProfile sort key (--profile)")
-    parser.add_argument("--lines", type=int, default=60, help="lines of the listing (--profile)")
-    args = parser.parse_args()
-    data_dir = Path(tempfile.mkdtemp())
-    ids = build_data(data_dir)
-    app = create_app(Settings(data_dir=data_dir, testing=False))
-    hello = Flask("hello")
-    hello.add_url_rule("/", "hello", lambda: "Hello, world!")
-    hello_client, client = hello.test_client(), app.test_client()
-    if args.what in ("poll", "changed", "sheet", "blank"):
+def staff_or_kiosk_call(what: str, client: Any, ids: dict[str, str]) -> Callable[[], None]:
+    """The request to time: a staff poll or sheet, the kiosk's sign-in POST, or the start page."""
+    if what in ("poll", "changed", "sheet", "blank"):
         page = client.get("/staff/login").get_data(as_text=True)
         login = {"username": "benchadmin", "password": PASSWORD, "csrf_token": csrf_from(page)}
         assert client.post("/staff/login", data=login).status_code in (302, 303)
@@ -70,24 +58,24 @@ def main() -> None:
         match = re.search(r'hx-get="([^"]+)"', body)
         assert match is not None
         url = match.group(1).replace("&amp;", "&")
-        if args.what == "changed":
+        if what == "changed":
             # A poll whose page shows an older roster: what a console asks right after a
             # sign-in (the version moved), so the fragment is rendered.
             url = re.sub(r"v=[^&]*", "v=0.0.0", url)
-        if args.what in ("sheet", "blank"):
+        if what in ("sheet", "blank"):
             # The blank sheet is the same page without rows: the staff layout's own floor.
             url = (
                 f"/staff/sessions/{ids['sheet2000']}/sheet"
-                if args.what == "sheet"
+                if what == "sheet"
                 else "/staff/sessions/blank-sheet"
             )
             status, headers = 200, {}
         else:
-            status, headers = (200 if args.what == "changed" else 204), HX
+            status, headers = (200 if what == "changed" else 204), HX
 
         def call() -> None:
             assert client.get(url, headers=headers).status_code == status
-    elif args.what == "signin":
+    elif what == "signin":
         from kiosk.signin.services import issue_form_token
 
         csrf = csrf_from(client.get("/").get_data(as_text=True))
@@ -107,6 +95,26 @@ def main() -> None:
 
         def call() -> None:
             assert client.get("/").status_code == 200
+
+    return call
+
+
+def main() -> None:
+    """Time (and optionally profile) one kind of request against hello."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", choices=["start", "poll", "changed", "sheet", "blank", "signin"])
+    parser.add_argument("count", type=int, nargs="?", default=2000)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--sort", default="cumulative", help="cProfile sort key (--profile)")
+    parser.add_argument("--lines", type=int, default=60, help="lines of the listing (--profile)")
+    args = parser.parse_args()
+    data_dir = Path(tempfile.mkdtemp())
+    ids = build_data(data_dir)
+    app = create_app(Settings(data_dir=data_dir, testing=False))
+    hello = Flask("hello")
+    hello.add_url_rule("/", "hello", lambda: "Hello, world!")
+    hello_client, client = hello.test_client(), app.test_client()
+    call = staff_or_kiosk_call(args.what, client, ids)
 
     def hello_call() -> None:
         hello_client.get("/")
