@@ -6,6 +6,7 @@ import gzip
 import re
 from pathlib import Path
 
+import pytest
 from flask.testing import FlaskClient
 
 from kiosk import ROOT
@@ -67,3 +68,34 @@ def test_a_changed_file_gets_a_new_name(tmp_path: Path) -> None:
     second = build(static, tmp_path / "cache")["css/a.css"]
     assert first != second
     assert (tmp_path / "cache" / second).read_text() == "body{color:blue}"
+
+
+def test_static_files_are_prepared_once_per_process_and_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second app on the same cache folder reuses the work (the suite makes one per test)."""
+    from kiosk import assets, create_app
+    from kiosk.config import Settings
+
+    cache = tmp_path / "static-cache"
+    first = create_app(Settings(data_dir=tmp_path / "one", testing=True, static_cache_dir=cache))
+    built: list[Path] = []
+    real_build = assets.build
+
+    def counted_build(root: Path, where: Path) -> dict[str, str]:
+        built.append(where)
+        return real_build(root, where)
+
+    monkeypatch.setattr(assets, "build", counted_build)
+    second = create_app(Settings(data_dir=tmp_path / "two", testing=True, static_cache_dir=cache))
+    assert built == []
+    # The reused table serves the same hashed file, immutable, with its gzip copy.
+    url = _stylesheet(second.test_client())
+    assert url == _stylesheet(first.test_client())
+    response = second.test_client().get(url, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert "immutable" in response.headers["Cache-Control"]
+    assert response.headers["Content-Encoding"] == "gzip"
+    # Another cache folder is prepared afresh.
+    create_app(Settings(data_dir=tmp_path / "three", testing=True))
+    assert built == [(tmp_path / "three" / "static-cache").resolve()]
