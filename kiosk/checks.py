@@ -16,7 +16,7 @@ from sqlalchemy import CheckConstraint, MetaData
 from .auth.models import Role
 from .help import services as help_services
 from .reports.measures import MEASURES
-from .reports.models import Feeling, Review
+from .reports.models import ANSWER_EPOCH, SCORE_LIMIT, Feeling, Review
 from .resources import services as resource_services
 from .sessions.models import Format, IncidentOutcome, Source, Visit
 
@@ -75,6 +75,9 @@ def rules() -> list[Check]:
         Check("resource_hours", "weekday_valid", "weekday BETWEEN 0 AND 6"),
         *at_least_zero("resource_view_counts", "views"),
         one_of("measure_answers", "measure", MEASURES, name="measure_known"),
+        # Paired change packs the day and the score into one key (reports/models.py).
+        Check("measure_answers", "answered_from_epoch", f"answered_on >= '{ANSWER_EPOCH}'"),
+        Check("measure_answers", "score_in_range", f"score >= 0 AND score < {SCORE_LIMIT}"),
         one_of("post_session_answers", "feeling", Feeling, name="feeling_known"),
         one_of("post_session_answers", "review", Review, name="review_known"),
         # Nothing without the person's consent can be approved for quoting.

@@ -26,7 +26,14 @@ from ..introductions.models import Introduction
 from ..resources.models import ResourceViewCount
 from ..sessions.models import AttendanceCount, GroupSession, SessionFacilitator, SignIn, Visit
 from . import measures as m
-from .models import Feeling, MeasureAnswer, PostSessionAnswer, Review
+from .models import (
+    ANSWER_EPOCH,
+    SCORE_LIMIT,
+    Feeling,
+    MeasureAnswer,
+    PostSessionAnswer,
+    Review,
+)
 from .suppression import Cell, Table, hidden, suppress_list, suppress_table
 
 PAIR_MIN_DAYS = 28
@@ -561,11 +568,11 @@ def _measures(
     return summaries, _changes(pairs_where, k, summaries), trends
 
 
-EPOCH = date(2000, 1, 1)
+EPOCH = ANSWER_EPOCH
 # A day number times SCALE plus a score in hundredths (0-3,500, always below SCALE) sorts by
 # day first, then by score: one MIN and one MAX per code find the first and latest day and
 # that day's score together.
-SCALE = 10_000
+SCALE = SCORE_LIMIT * 100
 
 
 def _day_number(column: Any) -> Any:

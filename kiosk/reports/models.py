@@ -18,6 +18,13 @@ from ..clock import utcnow
 from ..extensions import db
 from ..sessions.models import SignIn
 
+# What paired change relies on (reports/figures.py packs a day number counted from ANSWER_EPOCH
+# and a score in hundredths into one sortable integer): answers are dated from 2000 on and
+# every score is below SCORE_LIMIT (the highest any measure gives is 35). CHECKs in
+# kiosk/checks.py make the database refuse anything else.
+ANSWER_EPOCH = date(2000, 1, 1)
+SCORE_LIMIT = 100
+
 
 class MeasureAnswer(db.Model):  # type: ignore[name-defined]
     """One measure answered at the kiosk: the items' answers, stored in order."""
