@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from ..i18n import LANGUAGES, LOCALE_KEY
 from ..inputs import safe_target
 from . import services
 from .access import SESSION_TOKEN_KEY, signed_in_required
@@ -20,9 +21,21 @@ def _safe_next(target: str | None) -> str:
     return safe_target(target, url_for("auth.home"))
 
 
+def _fresh_session() -> None:
+    """Empty the session cookie, keeping only the language this browser chose.
+
+    The language is the person's own choice on this screen, not a credential: a facilitator who
+    picked Español on the login page keeps it after logging in or out.
+    """
+    language = session.get(LOCALE_KEY)
+    session.clear()
+    if language in LANGUAGES:
+        session[LOCALE_KEY] = language
+
+
 def _log_in(user: services.User) -> None:
     # A fresh cookie and a fresh server-side session at every login (no session fixation).
-    session.clear()
+    _fresh_session()
     token = services.start_session(user)
     session[SESSION_TOKEN_KEY] = token
     login_user(user)
@@ -57,7 +70,7 @@ def logout() -> Response:
     """Log out: the server forgets the session, so a copied cookie is useless."""
     services.end_session(session.get(SESSION_TOKEN_KEY))
     logout_user()
-    session.clear()
+    _fresh_session()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
 

@@ -84,6 +84,21 @@ def test_cookie_replayed_after_logout_lands_on_login(
     assert "/staff/login" in response.headers["Location"]
 
 
+def test_the_language_chosen_on_the_login_page_stays_after_login_and_logout(
+    client: FlaskClient, staff: Staff
+) -> None:
+    staff.create("rosa", "facilitator")
+    page = client.get("/staff/login").get_data(as_text=True)
+    client.post(
+        "/language", data={"lang": "es", "next": "/staff/login", "csrf_token": csrf_from(page)}
+    )
+    staff.login(client, "rosa")
+    home = client.get("/staff/").get_data(as_text=True)
+    assert '<html lang="es"' in home
+    post_form(client, "/staff/logout", page="/staff/")
+    assert '<html lang="es"' in client.get("/staff/login").get_data(as_text=True)
+
+
 def test_session_id_rotates_at_login(app: Flask, client: FlaskClient, staff: Staff) -> None:
     staff.create("rosa", "facilitator")
     staff.login(client, "rosa")
