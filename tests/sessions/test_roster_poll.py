@@ -4,6 +4,8 @@ new roster with the new version in its poll URL."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask import Flask
@@ -105,6 +107,24 @@ def _sql(app: Flask, statement: str, **params: object) -> None:
         connection.execute(text(statement), params)
 
 
+@contextmanager
+def _selects(app: Flask) -> Iterator[list[str]]:
+    """The SELECT statements the app runs inside the block."""
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
 def test_the_unchanged_204_keeps_the_security_headers(app: Flask, staff: Staff) -> None:
     client, _user_id, url = _polling_facilitator(app, staff)
     response = client.get(url, headers=HX)
@@ -116,19 +136,8 @@ def test_the_unchanged_204_keeps_the_security_headers(app: Flask, staff: Staff) 
 
 def test_an_unchanged_poll_is_one_query(app: Flask, staff: Staff) -> None:
     client, _user_id, url = _polling_facilitator(app, staff)
-    statements: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with _selects(app) as statements:
         assert client.get(url, headers=HX).status_code == 204
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     assert len(statements) == 1, statements
 
 
@@ -172,19 +181,8 @@ def _stale(url: str) -> str:
 
 def test_a_changed_poll_is_two_queries_and_keeps_the_headers(app: Flask, staff: Staff) -> None:
     client, _user_id, url = _polling_facilitator(app, staff)
-    statements: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with _selects(app) as statements:
         response = client.get(_stale(url), headers=HX)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     assert response.status_code == 200
     assert response.get_data(as_text=True).lstrip().startswith('<section id="roster"')
     # The staff session with the version, then the roster: no account, alert bar or group row.
