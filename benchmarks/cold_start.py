@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import compileall
-import os
 import statistics
 import subprocess
 import sys
@@ -30,17 +29,7 @@ import http_bench  # noqa: E402
 
 def start(root: Path, data_dir: Path) -> float:
     """Seconds from spawning ``root``'s ``wsgi.py`` to its first healthy answer."""
-    port = http_bench.free_port()
-    env = {
-        **os.environ,
-        "KIOSK_DATA_DIR": str(data_dir),
-        "KIOSK_HOST": "127.0.0.1",
-        "KIOSK_PORT": str(port),
-        "KIOSK_THREADS": "8",
-    }
-    env.pop("KIOSK_DATABASE_URL", None)
-    http_bench.ROOT = root  # the server's working folder
-    server = http_bench.Server([sys.executable, str(root / "wsgi.py")], env, port)
+    server = http_bench.app_server(data_dir, root)
     server.stop()
     return server.started
 

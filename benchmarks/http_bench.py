@@ -69,11 +69,11 @@ def free_port() -> int:
 class Server:
     """A server process on 127.0.0.1; ``started`` is the seconds from spawn to healthy."""
 
-    def __init__(self, argv: list[str], env: dict[str, str], port: int) -> None:
+    def __init__(self, argv: list[str], env: dict[str, str], port: int, cwd: Path = ROOT) -> None:
         self.port = port
         began = time.perf_counter()
         self.process = subprocess.Popen(  # noqa: S603  (our own interpreter and script)
-            argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT
+            argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd
         )
         deadline = began + 60
         while time.perf_counter() < deadline:
@@ -102,8 +102,9 @@ class Server:
             self.process.kill()
 
 
-def app_server(data_dir: Path) -> Server:
-    """``python wsgi.py`` on a temporary data folder, as a center would start it."""
+def app_server(data_dir: Path, root: Path = ROOT) -> Server:
+    """``python wsgi.py`` of the tree at ``root`` (this one by default) on a temporary data
+    folder, as a center would start it."""
     port = free_port()
     env = {
         **os.environ,
@@ -113,7 +114,7 @@ def app_server(data_dir: Path) -> Server:
         "KIOSK_THREADS": "8",
     }
     env.pop("KIOSK_DATABASE_URL", None)
-    return Server([sys.executable, str(ROOT / "wsgi.py")], env, port)
+    return Server([sys.executable, str(root / "wsgi.py")], env, port, cwd=root)
 
 
 def hello_server() -> Server:
