@@ -20,7 +20,7 @@ CATALOGS = sorted(ROOT.glob("kiosk/**/translations/es/LC_MESSAGES/messages.po"))
 VOSOTROS = "vosotros vosotras os estáis sois tenéis podéis queréis sabéis habéis vuestro vuestra"
 TU_FORMS = (
     "tú tu tus ti te contigo eres estás tienes puedes quieres necesitas sabes sientes vienes"
-    " podrías quisieras escribas termines puedas vayas"
+    " podrías quisieras escribas termines puedas vayas compartas olvides dudes digas dejes hagas"
     # Infinitives with the tú pronoun attached (usted: encontrarle, buscarle).
     " encontrarte buscarte llamarte ayudarte contactarte verte"
 )
@@ -28,7 +28,7 @@ TU_FORMS = (
 TU_IMPERATIVES_ANYWHERE = (
     "guárdalo escríbelo imprímelo llévatelo avísale quédate sáltate hazlo dinos cuéntanos"
     " atiéndelas ciérralas cámbialo explícale siéntate ponte cuídate tómate déjanos"
-    " regístrate acórtalo anótalo márcala elígelo tócala"
+    " regístrate acórtalo anótalo márcala elígelo tócala mantenla mantenlo destrúyela destrúyelo"
 )
 # Bare tú imperatives, checked at the start of a sentence only.
 TU_IMPERATIVES_START = (
@@ -65,6 +65,8 @@ def register_problems(text: str) -> list[str]:
         ("Si tú u otra persona estáis en peligro", "vosotros form"),
         ("¿Es tu primera vez aquí?", "tú form"),
         ("Guárdalo en un lugar seguro.", "tú imperative"),
+        ("Mantenla fuera de la vista, no la compartas con nadie", "tú imperative"),
+        ("no la compartas con nadie", "tú form"),
         ("Toca una idea para añadirla:", "tú imperative at sentence start"),
         ("Bienvenido/a", "slash gender (Bienvenido/a)"),
         ("Invitado/a 3", "slash gender (Bienvenido/a)"),
