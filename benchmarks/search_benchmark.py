@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/search_benchmark.py [--sizes 10000 100000] [--rounds 5]
         [--database-url postgresql+psycopg://...]   # default: a temporary SQLite file
+        [--data-dir DIR --reuse]   # keep the database in DIR; reuse it when it has SIZE services
+        [--skip-like] [--profile]  # no LIKE baseline; cProfile of the index queries
 
 For each size it builds a migrated database, bulk-inserts synthetic services (with categories
 and hours), then times each query as the server runs it: ``services.find`` (full-text index,
@@ -12,6 +14,9 @@ baseline doing the same with ``LIKE '%word%'``. Prints p50/p95 milliseconds per 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import os
+import pstats
 import random
 import statistics
 import sys
@@ -22,7 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, select, text
 
 from kiosk import create_app
 from kiosk.config import Settings
@@ -106,11 +111,26 @@ TOPICS = {
 }
 
 
-def build(size: int, database_url: str, data_dir: Path) -> Any:
-    """A migrated app with ``size`` synthetic services."""
+def build(size: int, database_url: str, data_dir: Path, reuse: bool = False) -> Any:
+    """A migrated app with ``size`` synthetic services (kept as it is when ``reuse`` and the
+    database already holds exactly that many)."""
     from flask_migrate import upgrade
 
-    app = create_app(Settings(data_dir=data_dir, database_url=database_url, testing=True))
+    settings = Settings(data_dir=data_dir, database_url=database_url, testing=True)
+    app = create_app(settings)
+    if reuse:
+        with app.app_context():
+            upgrade()
+            count = db.session.scalar(select(func.count()).select_from(ResourceService))
+            if count == size:
+                print(f"  reusing {size:,} services")
+                return app
+            db.session.remove()
+            db.engine.dispose()
+    if not database_url:  # a fresh SQLite file (a kept one may hold another size)
+        for leftover in data_dir.glob("porchlight.db*"):
+            leftover.unlink()
+        app = create_app(settings)
     rng = random.Random(size)
     with app.app_context():
         if database_url:
@@ -235,19 +255,42 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--data-dir", type=Path, help="keep the database here (one per size)")
+    parser.add_argument("--reuse", action="store_true", help="reuse a database of that size")
+    parser.add_argument("--skip-like", action="store_true", help="no LIKE baseline")
+    parser.add_argument("--profile", action="store_true", help="cProfile the index queries")
+    parser.add_argument("--per-query", action="store_true", help="median ms of each query")
     args = parser.parse_args()
     rows = []
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            app = build(size, args.database_url, Path(tmp))
+            folder = Path(tmp)
+            if args.data_dir:
+                folder = args.data_dir / str(size)
+                folder.mkdir(parents=True, exist_ok=True)
+            app = build(size, args.database_url, folder, reuse=args.reuse)
             with app.app_context():
                 dialect = db.engine.dialect.name
+                timed(services.find, 1)  # warm: connections, statement caches, pages
+                profiler = cProfile.Profile() if args.profile else None
+                if profiler:
+                    profiler.enable()
                 index_ms, index_hits = timed(services.find, args.rounds)
-                like_ms, like_hits = timed(find_like, args.rounds)
+                if profiler:
+                    profiler.disable()
+                    pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+                if args.per_query:
+                    for n, query in enumerate(QUERIES):
+                        mine = index_ms[n :: len(QUERIES)]
+                        print(f"    {query:<12} {statistics.median(mine):7.1f} ms")
+                like_ms, like_hits = [0.0, 0.0], 0
+                if not args.skip_like:
+                    like_ms, like_hits = timed(find_like, args.rounds)
                 db.session.remove()
                 db.engine.dispose()
             rows.append((size, dialect, index_ms, like_ms, index_hits, like_hits))
     print(f"\n{len(QUERIES)} queries x {args.rounds} rounds, 30 results max, server time only")
+    print(f"load average {os.getloadavg()[0]:.1f} (1 min) at the end")
     print(
         f"{'services':>9} {'db':>10} | {'index p50':>9} {'p95':>7} | "
         f"{'LIKE p50':>9} {'p95':>7} | ms"

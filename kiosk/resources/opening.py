@@ -11,14 +11,13 @@ from datetime import datetime
 
 from . import hours as hours_mod
 from . import services
-from .models import ResourceService
 
 
 @dataclass(frozen=True)
 class NextOpening:
     """A closed place that matched the search, and when it opens (center wall-clock time)."""
 
-    service: ResourceService
+    service: services.Found
     at: datetime
     days_away: int
     name: str = ""  # in the display language (the Spanish name when staff gave one)
@@ -48,11 +47,9 @@ def next_to_open(
         now=now,
         locale=locale,
     ):
-        service = listing.service
-        at = hours_mod.next_opening(
-            now, services.weekly_of(service), services.exceptions_of(service)
-        )
+        at = hours_mod.next_opening(now, list(listing.weekly), list(listing.exceptions))
         if at is not None:
-            found.append(NextOpening(service, at, (at.date() - now.date()).days, listing.name))
+            days_away = (at.date() - now.date()).days
+            found.append(NextOpening(listing.service, at, days_away, listing.name))
     found.sort(key=lambda item: (item.at, item.name))
     return found[:limit]
