@@ -8,11 +8,24 @@ into the FTS5 index in the same transaction, so the index can never lag behind t
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Any
 
-from sqlalchemy import Select, column, func, literal_column, or_, select, table, text, union
+from sqlalchemy import (
+    Select,
+    String,
+    bindparam,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+    union,
+)
 
 from ..extensions import db
 from .models import ResourceService
@@ -145,40 +158,49 @@ def _pg_query(groups: list[list[str]]) -> str:
 CANDIDATES = 300
 
 
-def matching(query: str) -> tuple[Select[Any], Any] | None:
-    """A select of matching service ids with a rank column (lower is better), or None.
+def terms(query: str) -> dict[str, str] | None:
+    """The values ``candidates()`` is run with for what was typed; None without a searchable word.
 
-    Returns None when the query has no searchable word. At most ``CANDIDATES`` matches are
-    ranked, plus up to as many crisis matches, so that crisis resources stay first whatever the
-    number of matches.
+    Only these values change from one search to the next: the statement itself is built once.
     """
     groups = expand(query)
     if not groups:
         return None
     if db.engine.dialect.name == "sqlite":
         fts_query = _fts_query(groups)
+        return {"fts_all": fts_query, "fts_crisis": f"({fts_query}) AND {CRISIS_MARKER}"}
+    return {"tsquery": _pg_query(groups)}
+
+
+@functools.cache
+def candidates(dialect: str, cap: int) -> Select[Any]:
+    """A select of matching service ids with a rank column (lower is better), to run with the
+    values of ``terms()``; built once per database dialect and cap.
+
+    At most ``cap`` matches are ranked (``CANDIDATES``), plus up to as many crisis matches, so
+    that crisis resources stay first whatever the number of matches.
+    """
+    if dialect == "sqlite":
         rank: Any = literal_column("bm25(resource_search)")
         fts = table(FTS_TABLE, column("rowid"))
         rowid: Any = fts.c.rowid
 
-        def ranked(match: str, name: str) -> Select[Any]:
+        def ranked(name: str) -> Select[Any]:
             # The LIMIT sits inside the MATCH query: FTS5 computes bm25 only for rows it returns.
             inner = (
                 select(rowid.label("id"), rank.label("rank"))
                 .select_from(fts)
-                .where(text(f"{FTS_TABLE} MATCH :{name}").bindparams(**{name: match}))
-                .limit(CANDIDATES)
+                .where(text(f"{FTS_TABLE} MATCH :{name}"))
+                .limit(cap)
                 .subquery()
             )
             return select(inner.c.id, inner.c.rank)
 
         # Two MATCH parameters with their own names (one name would bind one value to both).
-        matches = ranked(fts_query, "fts_all")
-        crisis_matches = ranked(f"({fts_query}) AND {CRISIS_MARKER}", "fts_crisis")
-        both = union(matches, crisis_matches).subquery()
-        return select(both.c.id, both.c.rank), both.c.rank
+        both = union(ranked("fts_all"), ranked("fts_crisis")).subquery()
+        return select(both.c.id, both.c.rank)
     vector: Any = literal_column(f"{ResourceService.__tablename__}.{PG_COLUMN}")
-    tsquery = func.to_tsquery(literal_column("'simple'"), _pg_query(groups))
+    tsquery = func.to_tsquery(literal_column("'simple'"), bindparam("tsquery", type_=String))
 
     def capped(name: str, *where: Any) -> Any:
         # Take a bounded set of matches first (the GIN index), then rank only those. The
@@ -192,7 +214,7 @@ def matching(query: str) -> tuple[Select[Any], Any] | None:
             .cte(name)
             .prefix_with("MATERIALIZED")
         )
-        found: Any = select(pool.c.id, pool.c.tsv).limit(CANDIDATES).subquery()
+        found: Any = select(pool.c.id, pool.c.tsv).limit(cap).subquery()
         return select(found.c.id.label("id"), (-func.ts_rank(found.c.tsv, tsquery)).label("rank"))
 
     # Crisis matches come from the partial GIN index of crisis services (PG_CRISIS_INDEX, the
@@ -201,7 +223,7 @@ def matching(query: str) -> tuple[Select[Any], Any] | None:
     # 100,000 services for a word and its synonyms ANDed with the marker word).
     crisis = capped("crisis_matches", ResourceService.crisis)
     both = union(capped("matches"), crisis).subquery()
-    return select(both.c.id, both.c.rank), both.c.rank
+    return select(both.c.id, both.c.rank)
 
 
 def like_baseline(query: str) -> Select[Any] | None:

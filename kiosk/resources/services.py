@@ -7,6 +7,7 @@ Checking input lives in ``validation`` and the list of a service's fields in ``f
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -14,7 +15,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from .. import clock
@@ -721,6 +722,34 @@ def _hours_of(
     return weekly, dated
 
 
+@functools.cache
+def _results_statement(
+    *, dialect: str, candidates: int, category: bool, language: bool, free: bool, fetch: int
+) -> Any:
+    """The result list's query for one combination of filters, built once (the typed words,
+    the category and the language are bound values). ``candidates`` is the ranking cap when
+    words were typed, 0 when not; the dialect picks the search index's statement."""
+    stmt = (
+        select(*_RESULT_COLUMNS)
+        .join(Organization, Organization.id == ResourceService.organization_id)
+        .where(ResourceService.status == "active")
+    )
+    order: list[Any] = [ResourceService.crisis.desc(), ResourceService.name]
+    if candidates:
+        matches = search.candidates(dialect, candidates).subquery()
+        stmt = stmt.join(matches, matches.c.id == ResourceService.id)
+        order = [ResourceService.crisis.desc(), matches.c.rank, ResourceService.name]
+    if category:
+        stmt = stmt.where(
+            ResourceService.categories.any(ResourceCategory.slug == bindparam("category"))
+        )
+    if language:
+        stmt = stmt.where(("," + ResourceService.languages + ",").like(bindparam("language")))
+    if free:
+        stmt = stmt.where(ResourceService.cost == "free")
+    return stmt.order_by(*order).limit(fetch)
+
+
 def find(
     query: str = "",
     *,
@@ -738,29 +767,27 @@ def find(
     One query of the columns a result list shows (no ORM objects: loading whole services and
     their relations was most of a search's time at 100,000 services), then their hours.
     """
-    stmt = (
-        select(*_RESULT_COLUMNS)
-        .join(Organization, Organization.id == ResourceService.organization_id)
-        .where(ResourceService.status == "active")
-    )
-    ranked = search.matching(query) if query.strip() else None
-    if query.strip() and ranked is None:
-        return []
-    if ranked is not None:
-        matches = ranked[0].subquery()
-        stmt = stmt.join(matches, matches.c.id == ResourceService.id)
-        order: list[Any] = [ResourceService.crisis.desc(), matches.c.rank, ResourceService.name]
-    else:
-        order = [ResourceService.crisis.desc(), ResourceService.name]
+    values: dict[str, Any] = {}
+    if query.strip():
+        typed = search.terms(query)
+        if typed is None:
+            return []
+        values.update(typed)
     if category:
-        stmt = stmt.where(ResourceService.categories.any(ResourceCategory.slug == category))
+        values["category"] = category
     if language:
-        stmt = stmt.where(("," + ResourceService.languages + ",").like(f"%,{language},%"))
-    if free:
-        stmt = stmt.where(ResourceService.cost == "free")
+        values["language"] = f"%,{language},%"
     # Open-now is decided in Python (overnight hours, exceptions, time zone), so fetch more.
     fetch = limit * 10 if open_now else limit
-    rows = db.session.execute(stmt.order_by(*order).limit(fetch)).all()
+    statement = _results_statement(
+        dialect=db.engine.dialect.name,
+        candidates=search.CANDIDATES if query.strip() else 0,
+        category=bool(category),
+        language=bool(language),
+        free=free,
+        fetch=fetch,
+    )
+    rows = db.session.execute(statement, values).all()
     weekly, dated = _hours_of([row.id for row in rows])
     # Views pass the center's wall-clock time; without one, the app clock's UTC is used.
     moment = now or clock.utcnow()
