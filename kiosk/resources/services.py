@@ -15,7 +15,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, insert, or_, select, update
+from sqlalchemy import String, bindparam, case, cast, func, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from .. import clock
@@ -683,43 +683,56 @@ _RESULT_COLUMNS = (
     ResourceService.crisis,
     ResourceService.cost,
     ResourceService.status,
-    Organization.name.label("organization"),
+    ResourceService.organization_id,
 )
+_RESULT_COLUMNS_NAMES = [column.key for column in _RESULT_COLUMNS]
 
 
-def _hours_of(
-    ids: list[int],
-) -> tuple[dict[int, list[hours_mod.WeeklySlot]], dict[int, list[hours_mod.DatedException]]]:
-    """The weekly hours and dated exceptions of these services, two plain queries."""
-    weekly: dict[int, list[hours_mod.WeeklySlot]] = {}
-    dated: dict[int, list[hours_mod.DatedException]] = {}
-    if not ids:
-        return weekly, dated
-    for service_id, weekday, opens, closes in db.session.execute(
-        select(
-            ResourceHours.service_id,
-            ResourceHours.weekday,
-            ResourceHours.opens,
-            ResourceHours.closes,
-        )
-        .where(ResourceHours.service_id.in_(ids))
-        .order_by(ResourceHours.service_id, ResourceHours.id)
-    ):
-        weekly.setdefault(service_id, []).append(hours_mod.WeeklySlot(weekday, opens, closes))
-    exceptions = ResourceHoursException
-    for service_id, on, closed, opens, closes in db.session.execute(
-        select(
-            exceptions.service_id,
-            exceptions.on,
-            exceptions.closed,
-            exceptions.opens,
-            exceptions.closes,
-        )
-        .where(exceptions.service_id.in_(ids))
-        .order_by(exceptions.service_id, exceptions.id)
-    ):
-        dated.setdefault(service_id, []).append(hours_mod.DatedException(on, closed, opens, closes))
-    return weekly, dated
+# A page's hours come back with its rows, as text (one query instead of three): slots joined
+# by ";", a slot's parts by "|" (times are "HH:MM" or empty, dates ISO, so neither occurs).
+def _weekly_from(joined: str | None) -> tuple[hours_mod.WeeklySlot, ...]:
+    slots = []
+    for slot in (joined or "").split(";"):
+        if slot:
+            weekday, opens, closes = slot.split("|")
+            slots.append(hours_mod.WeeklySlot(int(weekday), opens, closes))
+    return tuple(slots)
+
+
+def _exceptions_from(joined: str | None) -> tuple[hours_mod.DatedException, ...]:
+    found = []
+    for slot in (joined or "").split(";"):
+        if slot:
+            on, closed, opens, closes = slot.split("|")
+            found.append(
+                hours_mod.DatedException(date.fromisoformat(on), closed == "1", opens, closes)
+            )
+    return tuple(found)
+
+
+def _joined_hours(service_id: Any) -> tuple[Any, Any]:
+    """Scalar subqueries: a service's weekly hours and dated exceptions, each as one text."""
+    weekly, dated = ResourceHours, ResourceHoursException
+    slot = cast(weekly.weekday, String) + "|" + weekly.opens + "|" + weekly.closes
+    exception = (
+        cast(dated.on, String)
+        + "|"
+        + case((dated.closed, "1"), else_="0")
+        + "|"
+        + dated.opens
+        + "|"
+        + dated.closes
+    )
+    return (
+        select(func.aggregate_strings(slot, ";"))
+        .where(weekly.service_id == service_id)
+        .scalar_subquery()
+        .label("weekly"),
+        select(func.aggregate_strings(exception, ";"))
+        .where(dated.service_id == service_id)
+        .scalar_subquery()
+        .label("exceptions"),
+    )
 
 
 @functools.cache
@@ -729,15 +742,11 @@ def _results_statement(
     """The result list's query for one combination of filters, built once (the typed words,
     the category and the language are bound values). ``candidates`` is the ranking cap when
     words were typed, 0 when not; the dialect picks the search index's statement."""
-    stmt = (
-        select(*_RESULT_COLUMNS)
-        .join(Organization, Organization.id == ResourceService.organization_id)
-        .where(ResourceService.status == "active")
-    )
+    stmt = select(*_RESULT_COLUMNS).where(ResourceService.status == "active")
     order: list[Any] = [ResourceService.crisis.desc(), ResourceService.name]
     if candidates:
         matches = search.candidates(dialect, candidates).subquery()
-        stmt = stmt.join(matches, matches.c.id == ResourceService.id)
+        stmt = stmt.add_columns(matches.c.rank).join(matches, matches.c.id == ResourceService.id)
         order = [ResourceService.crisis.desc(), matches.c.rank, ResourceService.name]
     if category:
         stmt = stmt.where(
@@ -747,7 +756,21 @@ def _results_statement(
         stmt = stmt.where(("," + ResourceService.languages + ",").like(bindparam("language")))
     if free:
         stmt = stmt.where(ResourceService.cost == "free")
-    return stmt.order_by(*order).limit(fetch)
+    # The page first, then its organization names and hours for those rows only (computed in
+    # the page query itself, SQLite would look them up for every ranked candidate).
+    page = stmt.order_by(*order).limit(fetch).subquery("page")
+    outer_order: list[Any] = [page.c.crisis.desc(), page.c.name]
+    if candidates:
+        outer_order.insert(1, page.c.rank)
+    return (
+        select(
+            *(page.c[name] for name in _RESULT_COLUMNS_NAMES),
+            Organization.name.label("organization"),
+            *_joined_hours(page.c.id),
+        )
+        .join(Organization, Organization.id == page.c.organization_id)
+        .order_by(*outer_order)
+    )
 
 
 def find(
@@ -764,8 +787,9 @@ def find(
     """Active services matching the search and filters; crisis resources always first.
 
     ``now`` is the center's wall-clock time, used for the open-now state of each result.
-    One query of the columns a result list shows (no ORM objects: loading whole services and
-    their relations was most of a search's time at 100,000 services), then their hours.
+    One query of the columns a result list shows, with each row's organization name and hours
+    (no ORM objects: loading whole services and three relations was most of a search's time
+    at 100,000 services).
     """
     values: dict[str, Any] = {}
     if query.strip():
@@ -788,20 +812,17 @@ def find(
         fetch=fetch,
     )
     rows = db.session.execute(statement, values).all()
-    weekly, dated = _hours_of([row.id for row in rows])
     # Views pass the center's wall-clock time; without one, the app clock's UTC is used.
     moment = now or clock.utcnow()
     listings = []
     for row in rows:
-        slots, exceptions = weekly.get(row.id, []), dated.get(row.id, [])
-        state = hours_mod.open_state(moment, slots, exceptions)
+        slots, exceptions = _weekly_from(row.weekly), _exceptions_from(row.exceptions)
+        state = hours_mod.open_state(moment, list(slots), list(exceptions))
         if open_now and state != hours_mod.OpenState.OPEN:
             continue
         found = Found(row.id, row.uuid, row.name, row.crisis, row.cost, row.status)
         name = public_text(row, "name", locale)
-        listings.append(
-            Listing(found, state, name, row.organization, tuple(slots), tuple(exceptions))
-        )
+        listings.append(Listing(found, state, name, row.organization, slots, exceptions))
         if len(listings) >= limit:
             break
     return listings
