@@ -150,6 +150,8 @@ def test_search_page_and_fragment(client: FlaskClient, directory: dict[str, Any]
     assert fragment.status_code == 200
     body = fragment.get_data(as_text=True)
     assert "<html" not in body and "Maple Counseling Center" in _names(body)
+    # Each result names its organization (read in the same query as the result rows).
+    assert re.search(r'class="result-org"><span dir="auto">Test Org</span><', body)
     assert "HX-Request" in fragment.headers.get("Vary", "")
     page = _search(client, fragment=False, q="therap")
     assert page.status_code == 200
