@@ -4,6 +4,7 @@
         [--database-url postgresql+psycopg://...]   # default: a temporary SQLite file
         [--data-dir DIR --reuse]   # keep the database in DIR; reuse it when it has SIZE services
         [--skip-like] [--profile]  # no LIKE baseline; cProfile of the index queries
+        [--per-query] [--browse]   # median per query; a topic tile and filters alone too
 
 For each size it builds a migrated database, bulk-inserts synthetic services (with categories
 and hours), then times each query as the server runs it: ``services.find`` (full-text index,
@@ -22,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -266,6 +268,31 @@ def timed(function: Any, rounds: int) -> tuple[list[float], int]:
     return times, hits
 
 
+# Not typed searches: a topic tile and the filters alone (the same ``services.find``). Not in
+# the p95 above; printed with --browse. A Tuesday morning, for open-now.
+BROWSE = {
+    "topic tile": {"category": "food-pantry"},
+    "language": {"language": "es"},
+    "free": {"free": True},
+    "open now": {"open_now": True, "now": datetime(2026, 11, 24, 10, 0)},
+    "word + open now": {"query": "couns", "open_now": True, "now": datetime(2026, 11, 24, 10, 0)},
+}
+
+
+def browse_times(rounds: int) -> dict[str, list[float]]:
+    """Milliseconds per round of each BROWSE case."""
+    times: dict[str, list[float]] = {name: [] for name in BROWSE}
+    for _ in range(rounds):
+        for name, case in BROWSE.items():
+            options = dict(case)
+            query = str(options.pop("query", ""))
+            db.session.remove()
+            started = time.perf_counter()
+            services.find(query, **options)
+            times[name].append((time.perf_counter() - started) * 1000)
+    return times
+
+
 def percentile(values: list[float], share: float) -> float:
     """The value below which ``share`` of values fall."""
     return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
@@ -282,6 +309,7 @@ def main() -> None:
     parser.add_argument("--skip-like", action="store_true", help="no LIKE baseline")
     parser.add_argument("--profile", action="store_true", help="cProfile the index queries")
     parser.add_argument("--per-query", action="store_true", help="median ms of each query")
+    parser.add_argument("--browse", action="store_true", help="also a topic tile and filters")
     args = parser.parse_args()
     rows = []
     for size in args.sizes:
@@ -305,6 +333,9 @@ def main() -> None:
                     for n, query in enumerate(QUERIES):
                         mine = index_ms[n :: len(QUERIES)]
                         print(f"    {query:<12} {statistics.median(mine):7.1f} ms")
+                if args.browse:
+                    for name, ms in browse_times(args.rounds).items():
+                        print(f"    {name:<16} median {statistics.median(ms):7.1f} ms")
                 like_ms, like_hits = [0.0, 0.0], 0
                 if not args.skip_like:
                     like_ms, like_hits = timed(find_like, args.rounds)
