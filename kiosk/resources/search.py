@@ -32,9 +32,12 @@ from .models import ResourceService
 
 FTS_TABLE = "resource_search"
 PG_INDEX = "ix_resource_services_search_tsv"
-PG_CRISIS_INDEX = (
-    "ix_resource_services_search_tsv_crisis"  # starts with PG_INDEX: see include_object
-)
+# Crisis services only (PostgreSQL); its name starts with PG_INDEX's (see include_object).
+PG_CRISIS_INDEX = "ix_resource_services_search_tsv_crisis"
+# Active services in result-list order (crisis first, then by name), both databases: browsing
+# a topic or a filter with no typed word reads the first page from it instead of sorting every
+# active service (migration 0024_search_marker; made by hand for its DESC column).
+BROWSE_INDEX = "ix_resource_services_browse"
 PG_COLUMN = "search_tsv"
 MAX_WORDS = 8
 # A word only crisis services carry in their search text (the service layer adds it). Asking
@@ -289,11 +292,12 @@ def include_object(
     """Alembic filter: the search index objects are made by hand in the migration.
 
     Autogenerate cannot see FTS5 virtual tables (and their shadow tables) or the PostgreSQL
-    generated tsvector column and its index, so without this it would offer to drop them.
+    generated tsvector column and its indexes, so without this it would offer to drop them
+    (and the browse index, whose DESC column the models do not declare).
     """
     return not (
         reflected
         and compare_to is None
         and name
-        and name.startswith((FTS_TABLE, PG_INDEX, PG_COLUMN))
+        and name.startswith((FTS_TABLE, PG_INDEX, PG_COLUMN, BROWSE_INDEX))
     )

@@ -1,4 +1,4 @@
-"""Issue 14: a partial GIN index of crisis services for search on PostgreSQL
+"""Issue 14: search indexes: crisis services' text (PostgreSQL), result-list order (both)
 
 Revision ID: 0024_search_marker
 Revises: 0023_measure_ranges
@@ -21,6 +21,11 @@ CREATE = (
     "CREATE INDEX IF NOT EXISTS ix_resource_services_search_tsv_crisis ON resource_services "
     "USING gin (search_tsv) WHERE crisis"
 )
+# kiosk.resources.search.BROWSE_INDEX, made by hand for its DESC column (include_object hides it).
+CREATE_BROWSE = (
+    "CREATE INDEX IF NOT EXISTS ix_resource_services_browse "
+    "ON resource_services (status, crisis DESC, name)"
+)
 
 
 def upgrade():
@@ -30,8 +35,14 @@ def upgrade():
     # 0018_search_crisis_marker added (the search text is unchanged here).
     if op.get_bind().dialect.name == "postgresql":
         op.execute(CREATE)
+    # Both databases: a topic tile or a filter with no typed word (and open-now, which reads
+    # ten pages) takes its first rows in result-list order from here, crisis first, instead of
+    # sorting every active service (at 100,000 services: "open now" alone 90-125 ms on
+    # PostgreSQL, 6-11 ms with it).
+    op.execute(CREATE_BROWSE)
 
 
 def downgrade():
+    op.execute("DROP INDEX IF EXISTS ix_resource_services_browse")
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_resource_services_search_tsv_crisis")

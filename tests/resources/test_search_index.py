@@ -122,12 +122,13 @@ def test_postgresql_finds_crisis_matches_through_the_crisis_index(app_ctx: Flask
     assert definition is not None and "WHERE crisis" in definition
     # The crisis candidates' condition must let the planner use that index (a condition it
     # cannot prove implies "crisis" would leave only the whole index). With the test
-    # database's few rows the plain crisis-flag index or a sequential scan would win, so both
-    # are put out of the way inside this transaction (rolled back below).
+    # database's few rows a sequential scan or a b-tree holding the crisis flag would win, so
+    # they are put out of the way inside this transaction (rolled back below).
     statement = search.candidates("postgresql", search.CANDIDATES).params(tsquery="couns:*")
     sql = str(statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
     db.session.execute(text("SET LOCAL enable_seqscan = off"))
-    db.session.execute(text("DROP INDEX ix_resource_services_crisis"))
+    for index in ("ix_resource_services_crisis", search.BROWSE_INDEX):
+        db.session.execute(text(f"DROP INDEX {index}"))
     plan = "\n".join(db.session.scalars(text(f"EXPLAIN {sql}")))
     db.session.rollback()
     assert search.PG_CRISIS_INDEX in plan, plan
@@ -156,3 +157,24 @@ def test_results_carry_organization_hours_and_exceptions(app_ctx: Flask, add_ser
     # Browsing (no typed words) reads the same columns.
     (browsed,) = services.find("", category="food-pantry", now=datetime(2026, 11, 24, 10, 0))
     assert browsed.state == hours.OpenState.OPEN and browsed.organization == "Harbor Food Network"
+
+
+def test_browsing_reads_the_first_page_in_order_from_the_browse_index(app_ctx: Flask) -> None:
+    # No typed word (a topic tile, a filter, open now): the page comes from the index in
+    # result-list order, crisis first, instead of sorting every active service.
+    dialect = db.engine.dialect.name
+    statement = services._results_statement(
+        dialect=dialect, candidates=0, category=False, language=False, free=False, fetch=30
+    )
+    sql = str(statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    if dialect == "sqlite":
+        plan = " | ".join(row[-1] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
+        # (The one sort left is of the page's own rows, after the LIMIT.)
+        assert f"SEARCH resource_services USING INDEX {search.BROWSE_INDEX}" in plan, plan
+    else:
+        # The test database's few rows would make a sort the cheaper plan: price it out.
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))
+        db.session.execute(text("SET LOCAL enable_sort = off"))
+        plan = "\n".join(db.session.scalars(text(f"EXPLAIN {sql}")))
+        db.session.rollback()
+        assert search.BROWSE_INDEX in plan, plan
