@@ -228,7 +228,6 @@ NAME_TO_CSV = {name: column for column, name in CSV_TO_NAME.items()}
 AUDITED = tuple(f for f in FIELDS if f.audited)
 # Stored in a ResourceService column of the same name (``column_values``).
 COLUMNS = tuple(f for f in FIELDS if f.column)
-COPIED = tuple(f.input_attr for f in COLUMNS)
 # What an input says about its organization (its id is how it is looked up, not a detail).
 ORGANIZATION = tuple(f for f in FIELDS if f.organization and f.kind != "uuid")
 # The staff edit form's fields, in their places.
