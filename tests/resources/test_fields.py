@@ -82,6 +82,7 @@ def test_a_choice_allows_in_the_database_what_the_form_and_validation_allow() ->
             assert by_name[f"{spec.name}_valid"].values == spec.values
     assert ("", *services.COSTS) == fields.BY_NAME["cost"].values
     assert fields.BY_NAME["status"].values == services.STATUSES
+    assert set(interchange.COST_OPTIONS) == set(services.COSTS)  # HSDS's words for them
 
 
 def test_an_input_left_blank_is_the_dataclass_defaults() -> None:
