@@ -313,12 +313,14 @@ def column_values(data: ServiceInput, new: bool = False) -> dict[str, Any]:
             if not new:
                 continue
             value = "" if spec.optional_in_import else None
-        values[spec.input_attr] = _TO_COLUMN.get(spec.kind, _as_is)(value)
+        values[spec.input_attr] = to_column(spec, value)
     return values
 
 
-def _as_is(value: Any) -> Any:
-    return value
+def to_column(spec: ServiceField, value: Any) -> Any:
+    """A field's value as its ResourceService column holds it (languages: joined by commas)."""
+    convert = _TO_COLUMN.get(spec.kind)
+    return convert(value) if convert else value
 
 
 def organization_values(data: ServiceInput) -> dict[str, str]:

@@ -17,7 +17,7 @@ from babel import Locale, UnknownLocaleError
 from flask_babel import lazy_gettext as _l
 
 from . import hours as hours_mod
-from .fields import BY_NAME, FIELDS, ServiceField, as_text
+from .fields import BY_NAME, FIELDS, ServiceField, to_column
 
 # The allowed values, as declared with their labels in fields.FIELDS (kiosk/checks.py builds the
 # database's CHECK constraints from these). A cost of "" is "not known".
@@ -245,6 +245,11 @@ def _checks(country: str, known_categories: set[str]) -> dict[str, Callable[[str
     }
 
 
+# Each field with its ServiceInput attribute and, for a choice, its rule (made once).
+_PLAN = tuple(
+    (spec, spec.input_attr, _check_choice(spec) if spec.kind == "choice" else None)
+    for spec in FIELDS
+)
 # The parts of a whole (city, region and postal code of the address) and the whole's attribute.
 _PARTS = tuple((spec, BY_NAME[spec.part_of].input_attr) for spec in FIELDS if spec.part_of)
 
@@ -254,28 +259,28 @@ def parse_input(raw: dict[str, str], country: str, known_categories: set[str]) -
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
     checks = _checks(country, known_categories)
-    for spec in FIELDS:
+    for spec, attr, choice in _PLAN:
         given = raw.get(spec.name)
         if given is None and spec.optional_in_import:
             continue  # not in this file: keep what is stored (ServiceInput's None)
         text = given or ""
-        check = _check_choice(spec) if spec.kind == "choice" else checks.get(spec.kind)
+        check = choice or checks.get(spec.kind)
         if check is not None:
             try:
-                values[spec.input_attr] = check(text)
+                values[attr] = value = check(text)
             except ValueError as exc:
                 errors[spec.name] = str(exc)
-            else:
-                stored = as_text(spec.kind, values[spec.input_attr])
-                if spec.column and len(stored) > spec.limit:
-                    errors[spec.name] = "too_long"  # held to its column (the languages' codes)
+                continue
+            stored = to_column(spec, value) if spec.column else None
+            if isinstance(stored, str) and len(stored) > spec.limit:
+                errors[spec.name] = "too_long"  # held to its column (the languages' codes)
             continue
         value = text.strip()
         if spec.required and not value:
             errors[spec.name] = "required"
         elif len(value) > spec.limit:
             errors[spec.name] = "too_long"
-        values[spec.input_attr] = value
+        values[attr] = value
     for spec, whole in _PARTS:
         # HSDS (and anyone finding the place) needs the whole address, not only the street.
         if values.get(whole) and not values.get(spec.input_attr):
