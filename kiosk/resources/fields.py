@@ -160,7 +160,15 @@ FIELDS: tuple[ServiceField, ...] = (
     ServiceField(
         "last_verified", _l("Last verified"), "date", attr="verified_on", public=False, limit=10
     ),
-    ServiceField("verified_by", _l("Verified by"), limit=64, public=False),
+    # HSDS 3.0 names no one who verified a listing, so an HSDS import leaves the stored name.
+    ServiceField(
+        "verified_by",
+        _l("Verified by"),
+        limit=64,
+        public=False,
+        hsds=False,
+        optional_in_import=True,
+    ),
     ServiceField(
         "organization_uuid",
         _l("Organization id"),

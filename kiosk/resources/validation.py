@@ -41,7 +41,8 @@ class ServiceInput:
     """A service as plain, already validated values (from a form, a CSV row or HSDS).
 
     One attribute per entry of ``fields.FIELDS`` (a test checks they agree). ``None`` in a
-    Spanish field means "the file did not say": the stored text is kept.
+    Spanish field or in ``verified_by`` means "the file did not say" (HSDS has neither): the
+    stored text is kept.
     """
 
     name: str
@@ -73,7 +74,7 @@ class ServiceInput:
     verify_locally: bool = False
     status: str = "active"
     verified_on: date | None = None
-    verified_by: str = ""
+    verified_by: str | None = None
     name_es: str | None = None
     description_es: str | None = None
 

@@ -85,6 +85,29 @@ def test_a_choice_allows_in_the_database_what_the_form_and_validation_allow() ->
     assert set(interchange.COST_OPTIONS) == set(services.COSTS)  # HSDS's words for them
 
 
+def test_hsds_rows_hold_the_hsds_fields_and_an_import_leaves_the_others(
+    app: Flask, add_service: Callable[..., Any]
+) -> None:
+    """A field HSDS does not carry must be left alone by an HSDS import, not blanked."""
+    for spec in fields.FIELDS:
+        assert spec.hsds or spec.optional_in_import, spec.name
+    add_service(
+        name="Night Shelter",
+        name_es="Albergue nocturno",
+        last_verified="2026-01-02",
+        verified_by="dana",
+    )
+    with app.app_context():
+        content = interchange.export("hsds-json")
+        rows, _new = interchange._hsds_rows(json.loads(content))
+        assert set(rows[0]) == {spec.name for spec in fields.FIELDS if spec.hsds}
+        preview = interchange.read_file("x.json", content, "US")
+        assert (preview.changed, preview.unchanged) == (0, 1)
+        interchange.apply_import(preview, "test")
+        stored = services.list_services()[0]
+        assert (stored.verified_by, stored.name_es) == ("dana", "Albergue nocturno")
+
+
 def test_an_input_left_blank_is_the_dataclass_defaults() -> None:
     """ServiceInput's defaults (demo rows rely on them) are what the parser makes of nothing."""
     blank = services.parse_input({"name": "A", "organization_name": "B"}, "", set())
