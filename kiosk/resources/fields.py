@@ -44,12 +44,12 @@ class ServiceField:
     column: bool = True  # stored in the ResourceService column of the same attribute name
     organization: str = ""  # stored on the organization under this attribute instead
     public: bool = True  # attendees see it (staff-only fields are marked False)
-    hsds: bool = True  # travels in HSDS 3.0 (it has no per-language text: the Spanish does not)
+    hsds: bool = True  # travels in HSDS 3.0 (not the Spanish text, nor who verified a listing)
     audited: bool = True  # compared for the audit trail and the import preview
     optional_in_import: bool = False  # a file without this column leaves the stored value
-    choices: tuple[
-        tuple[str, Any], ...
-    ] = ()  # a choice's (value, label)s; the first is the default
+    # A choice's (value, label)s: the form's options, validation's and the CHECK's values. The
+    # first is the default.
+    choices: tuple[tuple[str, Any], ...] = ()
     part_of: str = ""  # a part of that field (the address): needed when that field is filled
     spanish_of: str = ""  # the Spanish text of that field (the Spanish kiosk shows it)
     # Its place on the staff edit form (0: not on it; an edit keeps what is stored) and the hint

@@ -193,10 +193,12 @@ def _check_uuid(raw: str) -> str:
 def _check_choice(spec: ServiceField) -> Callable[[str], str]:
     """One of the declared values (blank: the first); the error code is the field's name."""
 
+    allowed, code = spec.values, spec.name
+
     def check(raw: str) -> str:
-        value = (raw or spec.values[0]).strip().lower()
-        if value not in spec.values:
-            raise ValueError(spec.name)
+        value = (raw or allowed[0]).strip().lower()
+        if value not in allowed:
+            raise ValueError(code)
         return value
 
     return check
