@@ -43,21 +43,30 @@ METRICS = (
 def run_lighthouse(lighthouse: str, url: str) -> dict[str, float]:
     """One Lighthouse run: the performance score (0-100), the metrics in ms, the render-blocking
     estimate."""
-    with tempfile.TemporaryDirectory() as profile:
-        out = subprocess.run(  # noqa: S603  (our own tool, a local URL)
-            [
-                lighthouse,
-                url,
-                "--only-categories=performance",
-                "--output=json",
-                "--quiet",
-                f"--chrome-flags=--headless --no-sandbox --user-data-dir={profile}",
-            ],
-            env={**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")},
-            capture_output=True,
-            check=True,
-            timeout=300,
-        ).stdout
+    for attempt in (1, 2):  # Chromium's start sometimes fails on a busy box: one retry
+        with tempfile.TemporaryDirectory() as profile:
+            done = subprocess.run(  # noqa: S603  (our own tool, a local URL)
+                [
+                    lighthouse,
+                    url,
+                    "--only-categories=performance",
+                    "--output=json",
+                    "--quiet",
+                    f"--chrome-flags=--headless --no-sandbox --user-data-dir={profile}",
+                ],
+                env={
+                    **os.environ,
+                    "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium"),
+                },
+                capture_output=True,
+                check=False,
+                timeout=300,
+            )
+        if done.returncode == 0:
+            break
+        if attempt == 2:
+            raise RuntimeError(done.stderr.decode()[-2000:] or done.stdout.decode()[-2000:])
+    out = done.stdout
     report = json.loads(out)
     audits = report["audits"]
     result = {"score": round(report["categories"]["performance"]["score"] * 100)}
