@@ -19,7 +19,9 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     # Bad settings stop start-up with one clear line (ConfigError), never a traceback later.
     settings.check()
     overrides = config if isinstance(config, dict) else {}
-    app = Flask(
+    from .routing import PorchlightFlask
+
+    app = PorchlightFlask(
         __name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static")
     )
     init_inputs(app)
@@ -183,7 +185,10 @@ def init_blueprints(app: Flask) -> None:
 
 
 def init_templates(app: Flask) -> None:
-    """Values every template may use."""
+    """Values every template may use; compiled templates shared by the process's apps."""
+    from .templating import BYTECODE
+
+    app.jinja_env.bytecode_cache = BYTECODE
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

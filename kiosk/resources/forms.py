@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -26,68 +27,61 @@ class LookupForm(FlaskForm):
     open_now = BooleanField(_l("Open now"))
 
 
-COST_CHOICES = [
-    SelectChoice("", _l("Not known")),
-    SelectChoice("free", _l("Free")),
-    SelectChoice("sliding", _l("Sliding scale")),
-    SelectChoice("fee", _l("Fee")),
-]
-STATUS_CHOICES = [
-    SelectChoice("active", _l("Active (shown at the kiosk)")),
-    SelectChoice("inactive", _l("Inactive (hidden)")),
-]
+# The staff notes' place among the service's fields (fields.FIELDS declares theirs): they are
+# not one of those fields, as they are never exported nor compared by an import.
+STAFF_NOTES_PLACE = 22
+_TEXT_AREAS = ("longtext", "hours", "exceptions")
 
 
-def _label(name: str) -> Any:
-    return fields.BY_NAME[name].label
+def _unbound(spec: fields.ServiceField) -> Any:
+    """The edit form's field for a service field: its widget follows from its kind."""
+    if spec.kind == "categories":
+        # Rendered as checkboxes by the template; validation.parse_input checks the slugs.
+        return SelectMultipleField(spec.label, validate_choice=False, description=spec.hint)
+    if spec.kind == "choice":
+        choices = [SelectChoice(value, label) for value, label in spec.choices]
+        return SelectField(
+            spec.label, choices=choices, validate_choice=False, description=spec.hint
+        )
+    if spec.kind == "bool":
+        return BooleanField(spec.label, description=spec.hint)
+    if spec.kind in _TEXT_AREAS:
+        return TextAreaField(spec.label, description=spec.hint)
+    return StringField(spec.label, description=spec.hint)
+
+
+# Kinds whose form data is the stored value itself (a flag, a list of slugs), not its text.
+_FORM_DATA = ("bool", "categories")
+# Not on the form, and kept from the stored service when it is saved (the organization's fields
+# are not: see ServiceForm.to_input).
+_KEPT = tuple(f for f in fields.FIELDS if not f.form and not f.organization)
+
+
+def _text(kind: str, data: Any) -> str:
+    """A form field's data as the text validation.parse_input reads."""
+    if kind == "bool":
+        return "yes" if data else "no"
+    if kind == "categories":
+        return ";".join(data or [])
+    return str(data or "")
 
 
 class ServiceForm(FlaskForm):
     """Everything staff keep about one service; ``to_input`` checks it (validation.parse_input).
 
-    Labels come from fields.FIELDS, so the form, the import preview and the audit trail call a
-    field by the same name.
+    Its fields are fields.FIELDS' (those with a place on the form, added below in their places,
+    with their labels and hints) and the staff notes, so the form, the import preview and the
+    audit trail call a field by the same name. The template renders them in that order.
     """
-
-    name = StringField(_label("name"))
-    name_es = StringField(_label("name_es"))
-    organization_name = StringField(_label("organization_name"))
-    description = TextAreaField(_label("description"))
-    description_es = TextAreaField(_label("description_es"))
-    categories = SelectMultipleField(_label("categories"), validate_choice=False)
-    phone = StringField(_label("phone"))
-    text_phone = StringField(_label("text_phone"))
-    website = StringField(_label("website"))
-    email = StringField(_label("email"))
-    address = StringField(_label("address"))
-    city = StringField(_label("city"))
-    region = StringField(_label("region"))
-    postal_code = StringField(_label("postal_code"))
-    hours = TextAreaField(_label("hours"))
-    hours_exceptions = TextAreaField(_label("hours_exceptions"))
-    cost = SelectField(_label("cost"), choices=COST_CHOICES, validate_choice=False)
-    cost_note = StringField(_label("cost_note"))
-    eligibility = TextAreaField(_label("eligibility"))
-    languages = StringField(_label("languages"))
-    accessibility = TextAreaField(_label("accessibility"))
-    staff_notes = TextAreaField(_l("Notes for staff (never shown to attendees)"))
-    crisis = BooleanField(_label("crisis"))
-    verify_locally = BooleanField(_label("verify_locally"))
-    status = SelectField(_label("status"), choices=STATUS_CHOICES, validate_choice=False)
-
-    # Fields whose text is not typed in a box of the same name.
-    _NOT_TEXT = ("csrf_token", "crisis", "verify_locally", "categories", "staff_notes")
 
     def fill_from(self, service: Any) -> None:
         """Start the form with a stored service's values."""
-        values = fields.text_of_service(service)
-        for name in self.data:
-            if name in values and name not in self._NOT_TEXT:
-                self[name].data = values[name]
-        self.categories.data = [c.slug for c in service.categories]
-        self.crisis.data = service.crisis
-        self.verify_locally.data = service.verify_locally
-        self.staff_notes.data = service.staff_notes
+        for spec in fields.ON_FORM:
+            value = fields.stored_value(spec, service)
+            self[spec.name].data = (
+                value if spec.kind in _FORM_DATA else fields.as_text(spec.kind, value)
+            )
+        self["staff_notes"].data = service.staff_notes
 
     def to_input(
         self, service: Any, country: str, known_categories: set[str]
@@ -95,23 +89,31 @@ class ServiceForm(FlaskForm):
         """The checked input for the service (None: a new one); raises InvalidResource.
 
         What the form does not show (id, verification, country) is kept from the stored
-        service: the form cannot change it.
+        service: the form cannot change it. The organization's id and details are not: without
+        its id the organization is found by the name on the form, and an empty detail leaves
+        the stored one.
         """
-        raw = {
-            name: str(value or "")
-            for name, value in self.data.items()
-            if name not in self._NOT_TEXT
-        }
-        raw["crisis"] = "yes" if self.crisis.data else "no"
-        raw["verify_locally"] = "yes" if self.verify_locally.data else "no"
-        raw["categories"] = ";".join(self.categories.data or [])
+        raw = {spec.name: _text(spec.kind, self[spec.name].data) for spec in fields.ON_FORM}
         if service is not None:
-            raw["organization_uuid"] = ""
-            raw["last_verified"] = service.verified_on.isoformat() if service.verified_on else ""
-            raw["verified_by"] = service.verified_by
-            raw["uuid"] = service.uuid
-            raw["country"] = service.country  # an imported listing may be in another country
+            raw.update(fields.text_of_service(service, _KEPT))
         return validation.parse_input(raw, country, known_categories)
+
+
+def _add_fields() -> None:
+    # WTForms orders a form's fields by when each was made: make them in their places.
+    made = [(spec.form, spec.name, partial(_unbound, spec)) for spec in fields.ON_FORM]
+    made.append(
+        (
+            STAFF_NOTES_PLACE,
+            "staff_notes",
+            partial(TextAreaField, _l("Notes for staff (never shown to attendees)")),
+        )
+    )
+    for _place, name, make in sorted(made, key=lambda entry: entry[0]):
+        setattr(ServiceForm, name, make())
+
+
+_add_fields()
 
 
 def category_choices(locale: str) -> list[tuple[str, str]]:

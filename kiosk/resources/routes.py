@@ -299,7 +299,7 @@ def _edit(service_uuid: str | None) -> BaseResponse | tuple[str, int]:
                 form.to_input(service, _settings().country, services.category_slugs()),
                 current_user.username,
                 service.uuid if service else None,
-                staff_notes=form.staff_notes.data or "",
+                staff_notes=form["staff_notes"].data or "",
             )
         except services.InvalidResource as exc:
             other_errors = _form_errors(form, exc.errors)
@@ -311,7 +311,6 @@ def _edit(service_uuid: str | None) -> BaseResponse | tuple[str, int]:
         form=form,
         service=service,
         categories=category_choices(_locale()),
-        selected=form.categories.data or [],
         other_errors=other_errors,
     ), 400 if request.method == "POST" else 200
 

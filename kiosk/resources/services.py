@@ -265,14 +265,12 @@ def _organization(
 
 
 def _fill_organization(org: Organization, data: ServiceInput) -> Organization:
-    org.name = data.organization_name
-    org.description = data.organization_description or org.description
-    org.website = data.organization_website or org.website
-    org.email = data.organization_email or org.email
+    for name, value in fields.organization_values(data).items():
+        setattr(org, name, value)
     return org
 
 
-def apply_input(  # noqa: PLR0912, PLR0915  (create and update share one audited path)
+def apply_input(  # noqa: PLR0912  (create and update share one audited path)
     session: Session,
     data: ServiceInput,
     by: str,
@@ -311,11 +309,9 @@ def apply_input(  # noqa: PLR0912, PLR0915  (create and update share one audited
             service = ResourceService(uuid=data.uuid or new_uuid())
         if service.organization is not organization:
             service.organization = organization
-        for name in fields.COPIED:
-            value = getattr(data, name)
-            if value is not None:  # None: an import without this column keeps the stored text
-                setattr(service, name, value)
-        service.languages = ",".join(data.languages)
+        # A value the input leaves alone (an import without that column) keeps the stored one.
+        for name, value in fields.column_values(data).items():
+            setattr(service, name, value)
         # Collections are replaced only when they differ: replacing equal ones costs an import
         # a DELETE and INSERTs per row for nothing.
         wanted = fields.text_of_input(data)
@@ -366,9 +362,7 @@ def apply_input(  # noqa: PLR0912, PLR0915  (create and update share one audited
     return service, changed
 
 
-def insert_new(  # noqa: PLR0912  (one pass over rows, then one INSERT per table)
-    session: Session, rows: list[ServiceInput], by: str, lookups: Lookups
-) -> int:
+def insert_new(session: Session, rows: list[ServiceInput], by: str, lookups: Lookups) -> int:
     """Add many new services at once: a few multi-row INSERTs per table, no ORM object per row.
 
     The same rows ``apply_input`` would write (organization found by id or name, the audit
@@ -393,27 +387,17 @@ def insert_new(  # noqa: PLR0912  (one pass over rows, then one INSERT per table
             pending = new_orgs.get(data.organization_uuid) if data.organization_uuid else None
             pending = pending or new_orgs_by_name.get(data.organization_name)
             if pending is None:
-                pending = {
-                    "uuid": data.organization_uuid or new_uuid(),
-                    "name": data.organization_name,
-                    "description": "",
-                    "website": "",
-                    "email": "",
-                }
+                pending = {"uuid": data.organization_uuid or new_uuid()}
+                pending.update((spec.organization, "") for spec in fields.ORGANIZATION)
                 new_orgs[pending["uuid"]] = pending
             new_orgs_by_name.setdefault(data.organization_name, pending)
             # As _fill_organization does for a stored one: the last row's details win.
-            pending["name"] = data.organization_name
-            for key in ("description", "website", "email"):
-                pending[key] = getattr(data, f"organization_{key}") or pending[key]
+            pending.update(fields.organization_values(data))
             org_uuid = pending["uuid"]
         org_of_row.append(org_uuid)
-        values = {name: getattr(data, name) for name in fields.COPIED}
+        values = fields.column_values(data, new=True)
         values.update(
             uuid=data.uuid or new_uuid(),
-            languages=",".join(data.languages),
-            name_es=data.name_es or "",
-            description_es=data.description_es or "",
             staff_notes="",
             created_at=now,
             updated_at=now,
@@ -518,11 +502,8 @@ def save_service(
 
 
 def input_from_service(service: ResourceService) -> dict[str, str]:
-    """The text form of a service (what an edit form starts with)."""
-    values = snapshot(service)
-    values["uuid"] = service.uuid
-    values["organization_uuid"] = service.organization.uuid
-    return values
+    """The text form of a service, every field of it (a row of the simple CSV)."""
+    return fields.text_of_service(service, fields.FIELDS)
 
 
 def _set_status(service_uuid: str, by: str, action: str, **changes: Any) -> None:

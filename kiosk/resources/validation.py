@@ -17,10 +17,12 @@ from babel import Locale, UnknownLocaleError
 from flask_babel import lazy_gettext as _l
 
 from . import hours as hours_mod
-from .fields import FIELDS, LIMITS
+from .fields import BY_NAME, FIELDS, ServiceField, to_column
 
-COSTS = ("free", "sliding", "fee")
-STATUSES = ("active", "inactive")
+# The allowed values, as declared with their labels in fields.FIELDS (kiosk/checks.py builds the
+# database's CHECK constraints from these). A cost of "" is "not known".
+COSTS = tuple(value for value in BY_NAME["cost"].values if value)
+STATUSES = BY_NAME["status"].values
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SHORT_NUMBER_RE = re.compile(r"^\d{3,6}$")
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -39,7 +41,8 @@ class ServiceInput:
     """A service as plain, already validated values (from a form, a CSV row or HSDS).
 
     One attribute per entry of ``fields.FIELDS`` (a test checks they agree). ``None`` in a
-    Spanish field means "the file did not say": the stored text is kept.
+    Spanish field or in ``verified_by`` means "the file did not say" (HSDS has neither): the
+    stored text is kept.
     """
 
     name: str
@@ -71,7 +74,7 @@ class ServiceInput:
     verify_locally: bool = False
     status: str = "active"
     verified_on: date | None = None
-    verified_by: str = ""
+    verified_by: str | None = None
     name_es: str | None = None
     description_es: str | None = None
 
@@ -187,14 +190,15 @@ def _check_uuid(raw: str) -> str:
     return value
 
 
-def _check_choice(name: str) -> Callable[[str], str]:
-    allowed = {"cost": ("", *COSTS), "status": STATUSES}[name]
-    default = "active" if name == "status" else ""
+def _check_choice(spec: ServiceField) -> Callable[[str], str]:
+    """One of the declared values (blank: the first); the error code is the field's name."""
+
+    allowed, code = spec.values, spec.name
 
     def check(raw: str) -> str:
-        value = (raw or default).strip().lower()
+        value = (raw or allowed[0]).strip().lower()
         if value not in allowed:
-            raise ValueError(name)
+            raise ValueError(code)
         return value
 
     return check
@@ -244,36 +248,46 @@ def _checks(country: str, known_categories: set[str]) -> dict[str, Callable[[str
     }
 
 
+# Each field with its ServiceInput attribute and, for a choice, its rule (made once).
+_PLAN = tuple(
+    (spec, spec.input_attr, _check_choice(spec) if spec.kind == "choice" else None)
+    for spec in FIELDS
+)
+# The parts of a whole (city, region and postal code of the address) and the whole's attribute.
+_PARTS = tuple((spec, BY_NAME[spec.part_of].input_attr) for spec in FIELDS if spec.part_of)
+
+
 def parse_input(raw: dict[str, str], country: str, known_categories: set[str]) -> ServiceInput:
     """Validate text fields into a ServiceInput; raises InvalidResource naming every bad field."""
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
     checks = _checks(country, known_categories)
-    for spec in FIELDS:
+    for spec, attr, choice in _PLAN:
         given = raw.get(spec.name)
         if given is None and spec.optional_in_import:
             continue  # not in this file: keep what is stored (ServiceInput's None)
         text = given or ""
-        check = checks.get(spec.kind)
-        if spec.kind == "choice":
-            check = _check_choice(spec.name)
+        check = choice or checks.get(spec.kind)
         if check is not None:
             try:
-                values[spec.input_attr] = check(text)
+                values[attr] = value = check(text)
             except ValueError as exc:
                 errors[spec.name] = str(exc)
+                continue
+            stored = to_column(spec, value) if spec.column else None
+            if isinstance(stored, str) and len(stored) > spec.limit:
+                errors[spec.name] = "too_long"  # held to its column (the languages' codes)
             continue
         value = text.strip()
         if spec.required and not value:
             errors[spec.name] = "required"
-        elif len(value) > LIMITS.get(spec.name, 500):
+        elif len(value) > spec.limit:
             errors[spec.name] = "too_long"
-        values[spec.input_attr] = value
-    if values.get("address"):
+        values[attr] = value
+    for spec, whole in _PARTS:
         # HSDS (and anyone finding the place) needs the whole address, not only the street.
-        for part in ("city", "region", "postal_code"):
-            if not values.get(part) and part not in errors:
-                errors[part] = "address_part"
+        if values.get(whole) and not values.get(spec.input_attr):
+            errors.setdefault(spec.name, "address_part")
     if errors:
         raise InvalidResource(errors)
     return ServiceInput(**values)

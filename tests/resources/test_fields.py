@@ -11,23 +11,129 @@ from functools import partial
 from typing import Any
 
 import pytest
+from babel.localedata import locale_identifiers
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import inspect
 
-from kiosk.resources import fields, interchange, services
-from kiosk.resources.models import ResourceService
+from kiosk import checks
+from kiosk.resources import fields, forms, interchange, services
+from kiosk.resources.models import Organization, ResourceService
 from kiosk.resources.validation import ServiceInput
 from tests.conftest import csrf_from
 
 
-def test_every_declared_field_is_an_input_attribute_and_every_copied_one_a_column() -> None:
+def test_every_declared_field_is_an_input_attribute_and_every_stored_one_a_column() -> None:
+    """The dataclass and the model are written out: they must hold every field of FIELDS."""
     declared = {spec.input_attr for spec in fields.FIELDS}
     assert declared == {f.name for f in dataclasses.fields(ServiceInput)}
-    columns = {c.key for c in inspect(ResourceService).columns}
-    assert set(fields.COPIED) <= columns
-    assert {"name_es", "description_es"} <= set(fields.COPIED)
+    model = inspect(ResourceService)
+    columns = {c.key for c in model.columns}
+    for spec in fields.FIELDS:
+        if spec.organization:
+            assert spec.organization in inspect(Organization).columns, spec.name
+        elif spec.column:
+            assert spec.input_attr in columns, spec.name
+        else:  # the id, or rows of their own table (categories, hours, exceptions)
+            held = {spec.name, spec.input_attr} & {*columns, *model.relationships.keys()}
+            assert held, spec.name
+    assert {"name_es", "description_es", "languages"} <= {f.input_attr for f in fields.COLUMNS}
     assert interchange.CSV_COLUMNS[:3] == ("id", "organization", "name")
+
+
+def test_every_column_holds_its_fields_longest_text() -> None:
+    """A declared limit longer than its column would store a cut text (SQLite) or fail with an
+    error page (PostgreSQL)."""
+    checked = 0
+    for spec in fields.FIELDS:
+        table = Organization if spec.organization else ResourceService
+        column = inspect(table).columns.get(spec.organization or spec.input_attr)
+        if column is None:
+            continue  # categories, hours, exceptions: rows of their own tables
+        length = getattr(column.type, "length", None)
+        if length is not None:
+            assert spec.limit <= length, (spec.name, spec.limit, length)
+            assert all(len(value) <= length for value in spec.values), spec.name
+            checked += 1
+    assert checked >= 20
+
+
+def test_the_edit_form_has_every_field_with_a_place_and_nothing_else(app: Flask) -> None:
+    places = [spec.form for spec in fields.ON_FORM] + [forms.STAFF_NOTES_PLACE]
+    assert sorted(places) == list(range(1, len(places) + 1))  # each place once, no gaps
+    with app.test_request_context():
+        form = forms.ServiceForm(meta={"csrf": False})
+        assert [f.name for f in form] == [
+            *(spec.name for spec in fields.ON_FORM if spec.form < forms.STAFF_NOTES_PLACE),
+            "staff_notes",
+            *(spec.name for spec in fields.ON_FORM if spec.form > forms.STAFF_NOTES_PLACE),
+        ]
+        for spec in fields.ON_FORM:
+            assert form[spec.name].label.text == spec.label
+        assert [choice.value for choice in form["cost"].choices] == list(
+            fields.BY_NAME["cost"].values
+        )
+
+
+def test_a_choice_allows_in_the_database_what_the_form_and_validation_allow() -> None:
+    by_name = {check.name: check for check in checks.rules() if check.table == "resource_services"}
+    for spec in fields.FIELDS:
+        if spec.kind == "choice":
+            assert by_name[f"{spec.name}_valid"].values == spec.values
+    assert ("", *services.COSTS) == fields.BY_NAME["cost"].values
+    assert fields.BY_NAME["status"].values == services.STATUSES
+    assert set(interchange.COST_OPTIONS) == set(services.COSTS)  # HSDS's words for them
+
+
+def test_hsds_rows_hold_the_hsds_fields_and_an_import_leaves_the_others(
+    app: Flask, add_service: Callable[..., Any]
+) -> None:
+    """A field HSDS does not carry must be left alone by an HSDS import, not blanked."""
+    for spec in fields.FIELDS:
+        assert spec.hsds or spec.optional_in_import, spec.name
+    add_service(
+        name="Night Shelter",
+        name_es="Albergue nocturno",
+        last_verified="2026-01-02",
+        verified_by="dana",
+    )
+    with app.app_context():
+        content = interchange.export("hsds-json")
+        rows, _new = interchange._hsds_rows(json.loads(content))
+        assert set(rows[0]) == {spec.name for spec in fields.FIELDS if spec.hsds}
+        preview = interchange.read_file("x.json", content, "US")
+        assert (preview.changed, preview.unchanged) == (0, 1)
+        interchange.apply_import(preview, "test")
+        stored = services.list_services()[0]
+        assert (stored.verified_by, stored.name_es) == ("dana", "Albergue nocturno")
+
+
+def test_an_input_left_blank_is_the_dataclass_defaults() -> None:
+    """ServiceInput's defaults (demo rows rely on them) are what the parser makes of nothing."""
+    blank = services.parse_input({"name": "A", "organization_name": "B"}, "", set())
+    assert blank == ServiceInput(name="A", organization_name="B")
+
+
+def test_too_many_language_codes_for_their_column_get_a_message_and_nothing_is_stored(
+    app: Flask, admin_client: FlaskClient
+) -> None:
+    codes = sorted({code.split("_")[0] for code in locale_identifiers()} - {"root"})
+    codes = [code for code in codes if len(code) == 2][:80]  # 239 characters joined
+    page = admin_client.get("/staff/resources/new").get_data(as_text=True)
+    form = {
+        "csrf_token": csrf_from(page),
+        "name": "Many Tongues",
+        "organization_name": "Org",
+        "languages": ", ".join(codes),
+        "status": "active",
+    }
+    response = admin_client.post("/staff/resources/new", data=form)
+    assert response.status_code == 400
+    assert "That is too long." in response.get_data(as_text=True)
+    with app.app_context():
+        assert services.list_services() == []
+    form["languages"] = ",".join(codes[:66])  # 200 characters: fits
+    assert admin_client.post("/staff/resources/new", data=form).status_code == 303
 
 
 def _upload(client: FlaskClient, content: bytes) -> Any:

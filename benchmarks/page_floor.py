@@ -1,0 +1,152 @@
+"""The floor under the printed-sheet and unchanged-poll rows: the same work in a bare Flask app.
+
+    .venv/bin/python benchmarks/page_floor.py [--rounds 5]
+
+Issue 14 asks the 2,000-row printed sheet for a p50 within 20 times a bare Flask "hello", and
+an unchanged roster poll within 3 times. This measures what the simplest Flask app doing the
+same work costs against the same hello, with the same client (``http_bench.Client``, one
+keep-alive connection) and the same sequential requests as ``http_bench.py``:
+
+- ``sheet``: one SQLite query of 2,000 people's names and visits (columns only), a Jinja loop
+  writing one table row each, autoescaped, in a page without any layout: no log-in, no
+  navigation, no translations;
+- ``sheet bytes``: the same page built once at start-up and returned as is (what moving the
+  bytes alone costs: the real sheet's rows are longer still);
+- ``poll``: a signed Flask session cookie read, one SQLite query by primary key, a 204 when the
+  version in the URL matches (the unchanged poll without Flask-Login, CSRF or headers).
+
+Each ratio is the best any Flask app doing that work can reach on this box; Porchlight's rows
+in ``http_bench.py`` are read against it. Bounded: a few hundred requests per round, 127.0.0.1
+only, a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+from http_bench import Client, Server, expect, free_port, hello_server, pct, timed_requests  # noqa: E402
+
+BARE = """
+import sqlite3, sys
+from flask import Flask, request, session
+from sqlalchemy import create_engine, text
+from waitress import serve
+
+database = sys.argv[2]
+with sqlite3.connect(database) as setup:
+    setup.execute("PRAGMA journal_mode=WAL")
+    setup.execute("CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT, visit TEXT)")
+    setup.executemany(
+        "INSERT INTO people (name, visit) VALUES (?, ?)",
+        [(f"Person {n}" if n % 3 else None, ("first", "returning", "unknown")[n % 3])
+         for n in range(2000)],
+    )
+    setup.execute("CREATE TABLE versions (token TEXT PRIMARY KEY, version TEXT)")
+    setup.execute("INSERT INTO versions VALUES ('t', '2000-7')")
+
+engine = create_engine("sqlite:///" + database)
+app = Flask("bare")
+app.secret_key = "floor-only-secret"
+SHEET = app.jinja_env.from_string(
+    "<!doctype html><html lang=en><title>Sheet</title><table><tbody>"
+    "{% for name, visit in people %}<tr><td>{% if name %}<span dir=auto>{{ name }}</span>"
+    "{% else %}Guest {{ loop.index }}{% endif %}</td><td>{{ visit }}</td></tr>{% endfor %}"
+    "</tbody></table></html>"
+)
+
+def people():
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT name, visit FROM people ORDER BY id")).all()
+
+with app.app_context():
+    BYTES = SHEET.render(people=people())
+
+@app.route("/healthz")
+def health():
+    return "ok"
+
+@app.route("/sheet")
+def sheet():
+    return SHEET.render(people=people())
+
+@app.route("/bytes")
+def sheet_bytes():
+    return BYTES
+
+@app.route("/login")
+def login():
+    session["t"] = "t"
+    return "in"
+
+@app.route("/poll")
+def poll():
+    with engine.connect() as connection:
+        version = connection.execute(
+            text("SELECT version FROM versions WHERE token = :t"), {"t": session.get("t")}
+        ).scalar()
+    if version is not None and request.args.get("v") == version:
+        return "", 204
+    return "changed"
+
+serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=8, ident="")
+"""
+
+
+def bare_server(folder: Path) -> Server:
+    port = free_port()
+    argv = [sys.executable, "-c", BARE, str(port), str(folder / "floor.db")]
+    return Server(argv, dict(os.environ), port)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=40, help="per measure per round")
+    args = parser.parse_args()
+    results: dict[str, list[float]] = {}
+    for number in range(args.rounds):
+        with tempfile.TemporaryDirectory() as tmp:
+            hello, bare = hello_server(), bare_server(Path(tmp))
+            try:
+                hello_client, client = Client(hello.port), Client(bare.port)
+                expect(client.get("/login")[0], (200,), "log in")
+                for name, path, status in (
+                    ("bare 2,000-row sheet, p50 / hello", "/sheet", 200),
+                    ("  (the same bytes, built once), p50 / hello", "/bytes", 200),
+                    ("bare unchanged poll, p50 / hello", "/poll?v=2000-7", 204),
+                ):
+                    expect(client.get(path)[0], (status,), path)
+                    # Hello right before each measure, as http_bench.py does.
+                    hello_times = timed_requests(
+                        lambda c=hello_client: c.get("/"),  # type: ignore[misc]
+                        args.requests,
+                    )
+                    times = timed_requests(
+                        lambda c=client, p=path: c.get(p),  # type: ignore[misc]
+                        args.requests,
+                    )
+                    results.setdefault(name, []).append(pct(times, 0.5) / pct(hello_times, 0.5))
+            finally:
+                bare.stop()
+                hello.stop()
+        print(f"  round {number + 1}/{args.rounds} done", flush=True)
+    print(
+        f"\n{args.rounds} rounds (median [lowest - highest round]), load {os.getloadavg()[0]:.2f}"
+    )
+    for name, values in results.items():
+        print(
+            f"  {name:<48} {statistics.median(values):8.3f}  "
+            f"[{min(values):.3f} - {max(values):.3f}]"
+        )
+
+
+if __name__ == "__main__":
+    main()
