@@ -13,7 +13,9 @@ keep-alive connection) and the same sequential requests as ``http_bench.py``:
 - ``sheet bytes``: the same page built once at start-up and returned as is (what moving the
   bytes alone costs: the real sheet's rows are longer still);
 - ``poll``: a signed Flask session cookie read, one SQLite query by primary key, a 204 when the
-  version in the URL matches (the unchanged poll without Flask-Login, CSRF or headers).
+  version in the URL matches (the unchanged poll without Flask-Login, CSRF or headers); then
+  the same with the security headers, ``no-store`` and ``Vary`` every Porchlight response
+  carries (``kiosk/security.py``).
 
 Each ratio is the best any Flask app doing that work can reach on this box; Porchlight's rows
 in ``http_bench.py`` are read against it. Bounded: a few hundred requests per round, 127.0.0.1
@@ -96,6 +98,22 @@ def poll():
         return "", 204
     return "changed"
 
+@app.route("/poll-with-headers")
+def poll_with_headers():
+    return poll()
+
+@app.after_request
+def headers(response):
+    # What every Porchlight response carries (kiosk/security.py), for the second poll row only.
+    if request.path == "/poll-with-headers":
+        from kiosk.security import SECURITY_HEADERS
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+        response.vary.add("HX-Request")
+    return response
+
 serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=8, ident="")
 """
 
@@ -122,6 +140,11 @@ def main() -> None:
                     ("bare 2,000-row sheet, p50 / hello", "/sheet", 200),
                     ("  (the same bytes, built once), p50 / hello", "/bytes", 200),
                     ("bare unchanged poll, p50 / hello", "/poll?v=2000-7", 204),
+                    (
+                        "  (with the headers every response carries)",
+                        "/poll-with-headers?v=2000-7",
+                        204,
+                    ),
                 ):
                     expect(client.get(path)[0], (status,), path)
                     # Hello right before each measure, as http_bench.py does.
