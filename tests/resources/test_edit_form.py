@@ -119,3 +119,21 @@ def test_the_edit_form_renders_as_the_hand_written_one(
     # Bytes: WTForms starts a textarea's text with "\r\n", which read_text would turn into "\n".
     expected = (REFERENCE / f"edit_form_{case}_{language}.html").read_bytes().decode()
     assert _form_html(response.get_data(as_text=True)) == expected
+
+
+def test_every_error_summary_link_leads_to_its_field(
+    admin_client: FlaskClient,
+) -> None:
+    page = admin_client.get("/staff/resources/new").get_data(as_text=True)
+    data: dict[str, Any] = {**REFUSED, "csrf_token": csrf_from(page)}
+    data["categories"] = ["counseling", REFUSED["categories"]]
+    html = admin_client.post("/staff/resources/new", data=data).get_data(as_text=True)
+    summary = html.split('class="error-summary-list"', 1)[1].split("</ul>", 1)[0]
+    targets = re.findall(r'href="#([^"]+)"', summary)
+    assert "categories" in targets
+    for target in targets:
+        assert f'id="{target}"' in html, f"the summary links to #{target}, which is not on the page"
+    # The category's own error is shown in its group and tied to it for screen readers.
+    fieldset = html.split('id="categories"', 1)[1].split("</fieldset>", 1)[0]
+    assert 'aria-describedby="categories-errors"' in fieldset
+    assert "Unknown category." in fieldset
