@@ -244,6 +244,16 @@ def pct(values: list[float], share: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
 
 
+def print_rounds(title: str, results: dict[str, list[float]], width: int = 48) -> None:
+    """Each measure's median over rounds with its lowest and highest round, and the load."""
+    print(f"\n{title} (median [lowest - highest round]), load {os.getloadavg()[0]:.2f}")
+    for name, values in results.items():
+        print(
+            f"  {name:<{width}} {statistics.median(values):8.3f}  "
+            f"[{min(values):.3f} - {max(values):.3f}]"
+        )
+
+
 def timed_requests(calls: Callable[[], Any], count: int) -> list[float]:
     """Seconds for each of ``count`` sequential calls."""
     times = []
@@ -475,12 +485,7 @@ def main() -> None:  # noqa: PLR0915  (one measure after another, read top to bo
         if args.search_database_url:
             search_p95(search_size, args.search_database_url, rounds, add)
 
-    print(f"\n{rounds} interleaved rounds (median [lowest - highest round])")
-    for name, values in results.items():
-        print(
-            f"  {name:<52} {statistics.median(values):8.3f}  "
-            f"[{min(values):.3f} - {max(values):.3f}]"
-        )
+    print_rounds(f"{rounds} interleaved rounds", results, width=52)
     print("  Lighthouse: a separate run, see docs/PERFORMANCE.md")
 
 

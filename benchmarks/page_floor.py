@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -34,7 +33,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from http_bench import Client, Server, expect, free_port, hello_server, pct, timed_requests  # noqa: E402
+from http_bench import (  # noqa: E402
+    Client,
+    Server,
+    expect,
+    free_port,
+    hello_server,
+    pct,
+    print_rounds,
+    timed_requests,
+)
 
 BARE = """
 import sqlite3, sys
@@ -161,14 +169,7 @@ def main() -> None:
                 bare.stop()
                 hello.stop()
         print(f"  round {number + 1}/{args.rounds} done", flush=True)
-    print(
-        f"\n{args.rounds} rounds (median [lowest - highest round]), load {os.getloadavg()[0]:.2f}"
-    )
-    for name, values in results.items():
-        print(
-            f"  {name:<48} {statistics.median(values):8.3f}  "
-            f"[{min(values):.3f} - {max(values):.3f}]"
-        )
+    print_rounds(f"{args.rounds} rounds", results)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -26,7 +25,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from http_bench import Client, Server, concurrent, expect, free_port, hello_server, pct  # noqa: E402
+from http_bench import (  # noqa: E402
+    Client,
+    Server,
+    concurrent,
+    expect,
+    free_port,
+    hello_server,
+    pct,
+    print_rounds,
+)
 
 BARE = """
 import sys, threading
@@ -120,12 +128,7 @@ def main() -> None:
             finally:
                 hello.stop()
             print(f"  round {number + 1}/{args.rounds} done", flush=True)
-    print(f"\n{args.rounds} rounds (median [lowest - highest round])")
-    for name, values in results.items():
-        print(
-            f"  {name:<48} {statistics.median(values):8.3f}  "
-            f"[{min(values):.3f} - {max(values):.3f}]"
-        )
+    print_rounds(f"{args.rounds} rounds", results)
 
 
 if __name__ == "__main__":
