@@ -186,9 +186,10 @@ def init_blueprints(app: Flask) -> None:
 
 def init_templates(app: Flask) -> None:
     """Values every template may use; compiled templates shared by the process's apps."""
-    from .templating import BYTECODE
+    from .templating import BYTECODE, staff_nav
 
     app.jinja_env.bytecode_cache = BYTECODE
+    app.add_template_global(staff_nav)
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Compiled templates kept once per process, for every app the process makes.
+"""Compiled templates kept once per process, for every app the process makes; and the staff
+navigation, rendered once per language, role and badge count (``staff_nav`` below).
 
 Jinja compiles a template (parse, generate Python, compile) the first time an app renders it,
 and keeps it only in that app's environment. A server makes one app, so this changes little
@@ -12,8 +13,12 @@ from __future__ import annotations
 
 import threading
 
+from flask import current_app, render_template
+from flask_babel import get_locale
+from flask_login import current_user
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
+from markupsafe import Markup
 
 
 class ProcessBytecodeCache(BytecodeCache):
@@ -40,3 +45,27 @@ class ProcessBytecodeCache(BytecodeCache):
 
 
 BYTECODE = ProcessBytecodeCache()
+
+
+# How many renderings of the staff navigation an app keeps: two languages times three roles
+# times the badge counts seen lately; past this it starts again (a badge count is unbounded).
+NAV_ENTRIES = 64
+
+
+def staff_nav(waiting: int) -> Markup:
+    """The staff navigation's links (``layouts/_staff_nav.html``) for this reader.
+
+    Every staff page shows them, and rendering them (some thirty translations and a dozen
+    URLs) was a quarter of a blank staff page's time (issue 14). What they show depends only
+    on the language, the role and the badge's count, so each combination is rendered once per
+    app and reused. No person's data is in it: the badge is a count, never who.
+    """
+    key = (str(get_locale()), str(current_user.role), waiting)
+    cache: dict[tuple[str, str, int], Markup] = current_app.extensions.setdefault("staff_nav", {})
+    found = cache.get(key)
+    if found is None:
+        found = Markup(render_template("layouts/_staff_nav.html", waiting=waiting))  # noqa: S704  (rendered by autoescaping Jinja)
+        if len(cache) >= NAV_ENTRIES:
+            cache.clear()
+        cache[key] = found
+    return found

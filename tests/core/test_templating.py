@@ -13,7 +13,7 @@ from kiosk import create_app
 from kiosk.config import Settings
 from kiosk.templating import BYTECODE, ProcessBytecodeCache
 
-from ..conftest import STATIC_CACHE
+from ..conftest import STATIC_CACHE, Staff, post_form
 
 _TOKEN = re.compile(r"[\w-]{20,}\.[\w-]{6}\.[\w-]{20,}")
 
@@ -71,3 +71,34 @@ def test_an_edited_template_is_compiled_afresh(
     (tmp_path / "page.html").write_text("two {{ 2 + 2 }}")
     assert render() == "two 4"
     assert len(compiles) == 2
+
+
+def _nav(page: str) -> str:
+    found = re.search(r'<ul class="staff-nav">(.*?)</ul>', page, re.S)
+    assert found, "the page has the staff navigation"
+    return found.group(1)
+
+
+def test_the_staff_navigation_is_rendered_per_language_role_and_badge(
+    app: Flask, staff: Staff
+) -> None:
+    """The navigation is rendered once per language, role and badge count, then reused: a new
+    request for the introductions queue shows at once, and one role's links never reach
+    another role's page."""
+    from tests.introductions.helpers import add_request
+
+    admin = staff.client_for("admin", "nav-admin")
+    facilitator = staff.client_for("facilitator", "nav-facilitator")
+    first = _nav(admin.get("/staff/").get_data(as_text=True))
+    assert "Staff accounts" in first and 'class="badge"' not in first
+    # The facilitator's page comes after the admin's and shares its language and badge (none).
+    plain = _nav(facilitator.get("/staff/").get_data(as_text=True))
+    assert "Sessions" in plain and "Staff accounts" not in plain
+    assert _nav(admin.get("/staff/").get_data(as_text=True)) == first
+    with app.app_context():
+        add_request("n1")
+    assert re.search(r'Introductions <span class="badge">1', _nav(admin.get("/staff/").text))
+    # The same role in Spanish gets the Spanish links, not the cached English ones.
+    post_form(admin, "/language", {"lang": "es", "next": "/staff/"}, page="/staff/")
+    spanish = _nav(admin.get("/staff/").get_data(as_text=True))
+    assert "Cuentas del personal" in spanish and "Staff accounts" not in spanish
