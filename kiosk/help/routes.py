@@ -236,11 +236,10 @@ def _alert_context() -> dict[str, Any]:
         "digest": services.alerts_digest(alerts),
         "waiting": sum(1 for alert in alerts if alert.acknowledged_by is None),
         "on_call": get_setting(services.ON_CALL_NUMBER.key),
-        "escalate_minutes": get_setting(services.ESCALATE_MINUTES.key),
-        "outcomes": outcome_labels(),
-        "help_types": dict(help_type_choices()),
-        "whens": dict(when_choices()),
-        "now": utcnow(),
+        # The labels name the alerts shown, so they are translated only when there are some:
+        # every staff page builds this context, and most of the time the bar is empty.
+        "help_types": dict(help_type_choices()) if alerts else {},
+        "whens": dict(when_choices()) if alerts else {},
     }
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app, has_request_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select, text, update
+from sqlalchemy import bindparam, delete, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -554,30 +554,38 @@ def for_code(code_hash: str) -> Introduction | None:
     return rows[0] if rows else None
 
 
+# The badges' counts, built once: every staff page shows a badge, and building the statement
+# cost five times what running it does (issue 14). Run on the ORM session's connection: a count
+# needs no ORM result handling.
+_WAITING_FOR_COORDINATOR = (
+    select(func.count())
+    .select_from(Introduction)
+    .where(
+        or_(
+            Introduction.state == State.REQUESTED,
+            Introduction.concern_open.is_(True),
+            (Introduction.state == State.PROPOSED)
+            & (Introduction.proposed_at < bindparam("cutoff")),
+        )
+    )
+)
+_WAITING_FOR_PEER = (
+    select(func.count())
+    .select_from(Introduction)
+    .where(Introduction.peer_id == bindparam("peer_id"), Introduction.state == State.PROPOSED)
+)
+
+
 def waiting_for_coordinator(now: datetime) -> int:
     """The badge for coordinators: requests to match, concerns to read, answers overdue."""
     cutoff = now - timedelta(days=int(get(PROPOSAL_DAYS.key)))
-    count = db.session.scalar(
-        select(func.count())
-        .select_from(Introduction)
-        .where(
-            or_(
-                Introduction.state == State.REQUESTED,
-                Introduction.concern_open.is_(True),
-                (Introduction.state == State.PROPOSED) & (Introduction.proposed_at < cutoff),
-            )
-        )
-    )
+    count = db.session.connection().execute(_WAITING_FOR_COORDINATOR, {"cutoff": cutoff}).scalar()
     return int(count or 0)
 
 
 def waiting_for_peer(peer_id: int) -> int:
     """The badge for a peer: proposals that wait for their answer."""
-    count = db.session.scalar(
-        select(func.count())
-        .select_from(Introduction)
-        .where(Introduction.peer_id == peer_id, Introduction.state == State.PROPOSED)
-    )
+    count = db.session.connection().execute(_WAITING_FOR_PEER, {"peer_id": peer_id}).scalar()
     return int(count or 0)
 
 

@@ -264,3 +264,28 @@ def test_demo_data_adds_fictional_peers_one_ineligible_per_reason(
         reasons = sorted(r for p in peers for r in services.ineligible_reasons(p, today()))
         assert reasons == sorted(services.REASONS)
     assert "demo peers: 0 added" in runner.invoke(args=["demo-data"]).output
+
+
+def test_the_badges_count_what_waits_and_nothing_else(app_ctx: Flask) -> None:
+    """The coordinator's badge: requests to match, open concerns, and proposals unanswered for
+    longer than the days a peer has; a peer's badge: the proposals waiting for that peer."""
+    robin, sam = add_peer("Robin"), add_peer("Sam")
+    now = clock.utcnow()
+    add_request("waiting")
+    assert services.waiting_for_coordinator(now) == 1
+    fresh, old = add_request("fresh"), add_request("old")
+    services.propose(fresh, robin, "coordinator")
+    services.propose(old, sam, "coordinator")
+    # Both proposed now: neither is overdue, and only the one request still waits.
+    assert services.waiting_for_coordinator(now) == 1
+    assert services.waiting_for_peer(robin) == services.waiting_for_peer(sam) == 1
+    db.session.execute(
+        db.update(Introduction)
+        .where(Introduction.id == old)
+        .values(proposed_at=now - timedelta(days=services.PROPOSAL_DAYS.default + 1))
+    )
+    db.session.commit()
+    assert services.waiting_for_coordinator(now) == 2
+    services.raise_concern(fresh)
+    assert services.waiting_for_coordinator(now) == 3
+    assert services.waiting_for_peer(robin) == 1
