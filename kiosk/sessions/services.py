@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, bindparam, delete, func, select, true, update
@@ -480,30 +481,31 @@ def roster(session_id: str, connection: Connection | None = None) -> Roster:
         connection = db.session.connection()
     rows = connection.execute(_ROSTER_ROWS, {"session_id": session_id}).all()
     first, returning = Visit.FIRST.value, Visit.RETURNING.value
-    named: list[Entry] = []
+    # Each named entry with its sort key, folded once: a sheet has thousands (issue 14).
+    named: list[tuple[str, Entry]] = []
     guests: list[Entry] = []
     guest = 0
     for row_id, name, visit, source in rows:
         if name:
-            named.append(Entry(row_id, name, None, visit == first, visit == returning, source))
+            entry = Entry(row_id, name, None, visit == first, visit == returning, source)
+            named.append((name.casefold(), entry))
             continue
         guest += 1
         entry = Entry(row_id, name, guest, visit == first, visit == returning, source)
         # An empty (not NULL) name is numbered as a guest but sorts where "" sorts among the
         # names, as it always did; NULL (no name, or purged) comes after every name.
-        (guests if name is None else named).append(entry)
+        if name is None:
+            guests.append(entry)
+        else:
+            named.append(("", entry))
     # Named people in alphabetical order, then guests: the sheet does not show who came first.
     # The sort is stable, so equal names (and the empty ones) keep their sign-in order.
-    named.sort(key=_folded_name)
-    folded = [_folded_name(entry) for entry in named if entry.name]
-    entries = named + guests
+    named.sort(key=itemgetter(0))
+    entries = [entry for _key, entry in named] + guests
+    folded = [key for key, entry in named if entry.name]
     if len(set(folded)) < len(folded):
         entries = _number_duplicates(entries)
     return Roster(entries=entries, session_id=session_id)
-
-
-def _folded_name(entry: Entry) -> str:
-    return (entry.name or "").casefold()
 
 
 def poll_roster(session_id: str) -> Roster:
