@@ -165,3 +165,15 @@ def test_roster_and_sheet_print_exactly_what_the_old_loops_printed(
     assert table is not None
     assert code not in sheet and code not in polled
     assert table.group(0) == _old_render(app, OLD_SHEET_TABLE, locale, roster=old, blank_rows=8)
+
+
+@pytest.mark.parametrize(
+    "text", ["Ana", "", "Zoë", "a&b", "<b>", "x>y", 'say "hi"', "O'Brien", "&amp;", "مريم ~N~"]
+)
+def test_a_value_is_escaped_exactly_as_markupsafe_does(text: str) -> None:
+    """The rows skip ``escape`` for values with nothing to escape; the output is the same."""
+    from markupsafe import escape
+
+    from kiosk.sessions.rows import _escaped
+
+    assert _escaped(text) == str(escape(text))
