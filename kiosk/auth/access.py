@@ -14,13 +14,13 @@ from flask_login import current_user
 from ..extensions import htmx, login
 from ..web import is_polling_request, redirect_page
 from . import services
-from .models import Role, User
+from .models import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
 SESSION_TOKEN_KEY = "staff_token"  # noqa: S105  (a session key name, not a secret)
 
 
-def _load_user(user_id: str) -> User | None:
+def _load_user(user_id: str) -> services.StaffMember | None:
     settings = current_app.config["KIOSK"]
     return services.load_session(
         user_id,
