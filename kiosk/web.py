@@ -45,6 +45,12 @@ def unchanged_poll(version: str, arg: str = "v") -> Response | None:
     """
     if not wants_fragment() or request.args.get(arg) != version:
         return None
+    return no_change()
+
+
+def no_change() -> Response:
+    """The 204 a poll gets when its page already shows the current version: htmx swaps
+    nothing on a 204."""
     response = make_response("", 204)
     response.vary.add("HX-Request")
     return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from flask import (
@@ -29,7 +30,7 @@ from ..auth.forms import ButtonForm
 from ..auth.services import hash_token, poll_session_valid
 from ..i18n import format_clock, format_day
 from ..signin.routes import KIOSK_COOKIE
-from ..web import page_or_fragment, polling, unchanged_poll, wants_fragment
+from ..web import no_change, page_or_fragment, polling, unchanged_poll, wants_fragment
 from . import rows, services
 from .forms import CancelForm, NoteForm, SessionForm, TallyForm, WalkInForm
 from .models import GroupSession
@@ -255,16 +256,16 @@ def _roster_poll() -> Response | None:
 
     Every open console polls every few seconds. Such a poll needs only "is this staff session
     live, and is the roster still at the version it shows?": one query
-    (``services.roster_poll_state``), no account object, no alert bar, no forms. Unchanged, it
-    gets a 204 and nothing is rendered; changed (or sent without a version), the fragment is
-    rendered from one more query of the roster's columns. Anything else (no cookie, a session
-    that is gone, idle, too old, a peer's, an enrolled kiosk's browser, an unknown group
-    session, a whole-page load) returns None and takes the full path below, which decides
-    exactly as before (log-in redirect, 403, 404, the console). The roster (names) is shown
-    here only to the same people ``staff_required`` lets through: ``poll_session_valid``
-    applies its rules to the row read now, and nothing is cached, so a logout, disable or
-    password reset shows on the very next poll. The after-request hooks (security headers,
-    no-store) still run on both answers.
+    (``services.roster_poll``), no account object, no alert bar, no forms. Unchanged, it gets
+    a 204 and nothing is rendered; changed (or sent without a version), the fragment is
+    rendered from one more query of the roster's columns, on the same connection. Anything
+    else (no cookie, a session that is gone, idle, too old, a peer's, an enrolled kiosk's
+    browser, an unknown group session, a whole-page load) returns None and takes the full path
+    below, which decides exactly as before (log-in redirect, 403, 404, the console). The roster
+    (names) is shown here only to the same people ``staff_required`` lets through:
+    ``poll_session_valid`` applies its rules to the row read now (before any name is read),
+    and nothing is cached, so a logout, disable or password reset shows on the very next poll.
+    The after-request hooks (security headers, no-store) still run on both answers.
     """
     if request.endpoint != "sessions.roster" or request.cookies.get(KIOSK_COOKIE):
         return None
@@ -273,21 +274,24 @@ def _roster_poll() -> Response | None:
     if not token or not user_id or not wants_fragment():
         return None
     session_id = (request.view_args or {}).get("session_id", "")
-    state = services.roster_poll_state(session_id, hash_token(token))
-    if state is None:
-        return None
     settings = current_app.config["KIOSK"]
-    if not poll_session_valid(
-        state[0],
-        str(user_id),
-        idle=timedelta(minutes=settings.staff_idle_minutes),
-        absolute=timedelta(hours=settings.staff_absolute_hours),
-        staff_only=True,
-    ):
+    poll = services.roster_poll(
+        session_id,
+        hash_token(token),
+        request.args.get("v"),
+        partial(
+            poll_session_valid,
+            user_id=str(user_id),
+            idle=timedelta(minutes=settings.staff_idle_minutes),
+            absolute=timedelta(hours=settings.staff_absolute_hours),
+            staff_only=True,
+        ),
+    )
+    if poll is None:
         return None
-    if (unchanged := unchanged_poll(state[1])) is not None:
-        return unchanged
-    return _roster_fragment(services.poll_roster(session_id), state[1])
+    if poll.roster is None:
+        return no_change()
+    return _roster_fragment(poll.roster, poll.version)
 
 
 @bp.record_once

@@ -508,13 +508,6 @@ def roster(session_id: str, connection: Connection | None = None) -> Roster:
     return Roster(entries=entries, session_id=session_id)
 
 
-def poll_roster(session_id: str) -> Roster:
-    """The roster on a bare pooled connection, no ORM session: for the roster poll's short
-    path, which reads and never writes."""
-    with db.engine.connect() as connection:
-        return roster(session_id, connection)
-
-
 def _number_duplicates(entries: list[Entry]) -> list[Entry]:
     """Number repeated names in sheet order, so a printed sheet tells the two Lupes apart."""
     counts = Counter((entry.name or "").casefold() for entry in entries if entry.name)
@@ -555,17 +548,34 @@ def _version(count: int, named: int, latest: datetime | None) -> str:
     return f"{count}.{named}.{stamp}"
 
 
-def roster_poll_state(session_id: str, token_hash: str) -> tuple[Any, str] | None:
-    """For a roster poll: the staff session's row (``auth.services.poll_session_valid``) and
-    the roster version, in one query on a bare connection (no ORM session). None when the
-    group session or the staff session does not exist."""
+@dataclass(frozen=True)
+class RosterPoll:
+    """What a roster poll found: the staff session's row, the roster's version, and the
+    roster itself unless the poll already shows that version."""
+
+    staff_session: Any
+    version: str
+    roster: Roster | None
+
+
+def roster_poll(
+    session_id: str, token_hash: str, shown: str | None, is_live: Callable[[Any], bool]
+) -> RosterPoll | None:
+    """For a roster poll: the staff session's row (checked by ``is_live``, e.g.
+    ``auth.services.poll_session_valid``) and the roster's version in one query, then, only
+    if the version is not the one ``shown``, the roster; all on one bare pooled connection (no
+    ORM session), which it only reads. None when the group session or the staff session does
+    not exist, or the staff session is not live: nothing of the roster is read then."""
     with db.engine.connect() as connection:
         row = connection.execute(
             _ROSTER_POLL, {"session_id": session_id, "token_hash": token_hash}
         ).one_or_none()
-    if row is None:
-        return None
-    return row, _version(row.signed, row.named, row.latest)
+        if row is None or not is_live(row):
+            return None
+        version = _version(row.signed, row.named, row.latest)
+        if version == shown:
+            return RosterPoll(row, version, None)
+        return RosterPoll(row, version, roster(session_id, connection))
 
 
 def roster_version(session_id: str) -> str:
