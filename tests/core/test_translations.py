@@ -8,9 +8,12 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 
 from kiosk import ROOT, translation_dirs
+from kiosk.i18n import switch_language
 
 METHOD_MAP = [("**.py", "python"), ("**.html", "jinja2")]
 KEYWORDS = {
@@ -104,3 +107,21 @@ def test_reset_forgets_the_language(client: FlaskClient) -> None:
     client.post("/language", data={"lang": "es", "next": "/", "csrf_token": token})
     client.get("/reset")
     assert 'lang="en"' in client.get("/").get_data(as_text=True)
+
+
+def test_templates_follow_the_locale_in_force_within_one_request(app: Flask) -> None:
+    """Templates keep the catalog found for the locale in force (kiosk.i18n): a language
+    switch in the middle of a request (``switch_language``, which refreshes) and a forced
+    locale both show at the very next string, and leaving the forced locale goes back."""
+    page = app.jinja_env.from_string(
+        "{{ _('Sessions') }}|{{ ngettext('%(num)d minute ago', '%(num)d minutes ago', 2) }}"
+    )
+    with app.test_request_context("/staff/"):
+        assert page.render() == "Sessions|2 minutes ago"
+        assert switch_language("es")
+        assert page.render() == "Sesiones|hace 2 minutos"
+        with force_locale("en"):
+            assert page.render() == "Sessions|2 minutes ago"
+        assert page.render() == "Sesiones|hace 2 minutos"
+        assert switch_language("en")
+        assert page.render() == "Sessions|2 minutes ago"
