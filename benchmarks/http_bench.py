@@ -2,13 +2,16 @@
 
     .venv/bin/python benchmarks/http_bench.py --quick        # a few minutes (search at 20,000)
     .venv/bin/python benchmarks/http_bench.py --rounds 7     # slower, tighter spread
+    .venv/bin/python benchmarks/http_bench.py --quick --skip-search --baseline /tmp/before
         [--search-database-url postgresql+psycopg://...]     # search row on PostgreSQL too
 
 It builds a temporary SQLite data folder with fixture data (an admin, an open session with 200
 attendees, sessions with 500 and 2,000 rows for the printed sheet), starts ``wsgi.py`` on it and
 a bare Flask app on free 127.0.0.1 ports, and runs every measure in interleaved rounds: each
-round measures hello, then the app, so machine noise on a shared box hits both alike. Every row
-is a ratio against hello from the same round; the spread is the lowest and highest round.
+round measures hello, then the app (the p50 rows time the two in turn, request by request), so
+machine noise on a shared box hits both alike. Every row is a ratio against hello from the same
+round; the spread is the lowest and highest round. ``--baseline`` measures another checkout in
+the same rounds, for before and after from one run.
 
 Rows (issue 14): start page throughput; 16-concurrent sign-in POSTs (throughput and p95); the
 roster poll at 200 attendees, unchanged and changed (p50); the printed sheet at 2,000 rows
@@ -264,6 +267,17 @@ def timed_requests(calls: Callable[[], Any], count: int) -> list[float]:
     return times
 
 
+def paired_p50_ratio(call: Callable[[], Any], hello: Callable[[], Any], count: int) -> float:
+    """p50 of ``call`` over p50 of hello, the two timed in turn, request by request: a shared
+    box that slows down for a moment slows both sides of the ratio alike."""
+    mine: list[float] = []
+    hellos: list[float] = []
+    for _ in range(count):
+        hellos.extend(timed_requests(hello, 1))
+        mine.extend(timed_requests(call, 1))
+    return pct(mine, 0.5) / pct(hellos, 0.5)
+
+
 def concurrent(
     make: Callable[[], Callable[[], Any]], workers: int, per_worker: int
 ) -> tuple[float, list[float]]:
@@ -399,7 +413,59 @@ def printing_measure(bench: Bench, scale: int, add: Callable[[str, float], None]
     )
 
 
-def main() -> None:  # noqa: PLR0915  (one measure after another, read top to bottom)
+def measure_round(
+    data_dir: Path,
+    root: Path,
+    ids: dict[str, str],
+    *,
+    wanted: Callable[[str], bool],
+    scale: int,
+    add: Callable[[str, float], None],
+) -> None:
+    """One round for the app of the tree at ``root``: both servers started anew, every wanted
+    measure, each against hello in the same round."""
+    # Cold start: each round starts both servers anew (page cache warm, interpreter not).
+    hello = hello_server()
+    app = app_server(data_dir, root)
+    add("cold start to healthy, s", app.started)
+    add("  (hello cold start, s)", hello.started)
+    try:
+        bench = Bench(app, hello, ids)
+        for warm in (bench.start_page(), bench.hello_get()):
+            timed_requests(warm, 20)
+        n = 50 * scale
+        if wanted("start"):
+            hello_rps, _ = concurrent(bench.hello_get, 8, n)
+            app_rps, _ = concurrent(bench.start_page, 8, n)
+            add("GET / throughput / hello", app_rps / hello_rps)
+
+        if wanted("signin"):
+            hello_rps, hello_lat = concurrent(bench.hello_get, 16, 15 * scale)
+            post_rps, post_lat = concurrent(bench.signin_post, 16, 15 * scale)
+            add("sign-in POST x16 throughput / hello", post_rps / hello_rps)
+            add("sign-in POST x16 p95 / hello p95", pct(post_lat, 0.95) / pct(hello_lat, 0.95))
+
+        hello_get = bench.hello_get()
+        if wanted("poll"):
+            for changed in (False, True):
+                label = "changed" if changed else "unchanged"
+                ratio = paired_p50_ratio(bench.roster_poll(changed=changed), hello_get, 30 * scale)
+                add(f"roster poll 200, {label}, p50 / hello", ratio)
+        if wanted("sheet"):
+            ratio = paired_p50_ratio(bench.sheet("sheet2000"), hello_get, 8 * scale)
+            add("printed sheet 2,000 rows, p50 / hello", ratio)
+            # The same page with no rows (the blank sheet): the staff layout's own cost
+            # (log-in, alert bar, navigation), the floor under any sheet.
+            ratio = paired_p50_ratio(bench.sheet("blank"), hello_get, 8 * scale)
+            add("  (blank sheet, no rows, p50 / hello)", ratio)
+        if wanted("printing"):
+            printing_measure(bench, scale, add)
+    finally:
+        app.stop()
+        hello.stop()
+
+
+def main() -> None:
     """Build, start, measure and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds and requests")
@@ -409,6 +475,11 @@ def main() -> None:  # noqa: PLR0915  (one measure after another, read top to bo
     )
     parser.add_argument("--search-database-url", default="")
     parser.add_argument("--skip-search", action="store_true")
+    parser.add_argument(
+        "--baseline",
+        default="",
+        help="another checkout of Porchlight to measure in the same rounds (before/after)",
+    )
     parser.add_argument(
         "--only",
         default="",
@@ -430,54 +501,25 @@ def main() -> None:  # noqa: PLR0915  (one measure after another, read top to bo
     def add(name: str, value: float) -> None:
         results.setdefault(name, []).append(value)
 
+    # With --baseline, another checkout (e.g. ``git worktree add /tmp/before <commit>``) is
+    # measured in the same rounds on the same data, alternating which goes first: before and
+    # after from one run, against the same hello.
+    trees = [("", ROOT)]
+    if args.baseline:
+        trees.append(("baseline", Path(args.baseline).resolve()))
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
         print("building fixture data ...", flush=True)
         ids = build_data(data_dir)
         byte_compile()
         for number in range(rounds):
-            # Cold start: each round starts both servers anew (page cache warm, interpreter not).
-            hello = hello_server()
-            app = app_server(data_dir)
-            add("cold start to healthy, s", app.started)
-            add("  (hello cold start, s)", hello.started)
-            try:
-                bench = Bench(app, hello, ids)
-                for warm in (bench.start_page(), bench.hello_get()):
-                    timed_requests(warm, 20)
-                n = 50 * scale
-                if wanted("start"):
-                    hello_rps, _ = concurrent(bench.hello_get, 8, n)
-                    app_rps, _ = concurrent(bench.start_page, 8, n)
-                    add("GET / throughput / hello", app_rps / hello_rps)
+            for label, root in trees if number % 2 == 0 else trees[::-1]:
+                prefix = f"[{label}] " if label else ""
 
-                if wanted("signin"):
-                    hello_rps, hello_lat = concurrent(bench.hello_get, 16, 15 * scale)
-                    post_rps, post_lat = concurrent(bench.signin_post, 16, 15 * scale)
-                    add("sign-in POST x16 throughput / hello", post_rps / hello_rps)
-                    add(
-                        "sign-in POST x16 p95 / hello p95",
-                        pct(post_lat, 0.95) / pct(hello_lat, 0.95),
-                    )
+                def add_for_tree(name: str, value: float, prefix: str = prefix) -> None:
+                    add(prefix + name, value)
 
-                hello_p50 = pct(timed_requests(bench.hello_get(), 60 * scale), 0.5)
-                if wanted("poll"):
-                    for changed in (False, True):
-                        poll = timed_requests(bench.roster_poll(changed=changed), 30 * scale)
-                        label = "changed" if changed else "unchanged"
-                        add(f"roster poll 200, {label}, p50 / hello", pct(poll, 0.5) / hello_p50)
-                if wanted("sheet"):
-                    sheet = timed_requests(bench.sheet("sheet2000"), 8 * scale)
-                    add("printed sheet 2,000 rows, p50 / hello", pct(sheet, 0.5) / hello_p50)
-                    # The same page with no rows (the blank sheet): the staff layout's own
-                    # cost (log-in, alert bar, navigation), the floor under any sheet.
-                    blank = timed_requests(bench.sheet("blank"), 8 * scale)
-                    add("  (blank sheet, no rows, p50 / hello)", pct(blank, 0.5) / hello_p50)
-                if wanted("printing"):
-                    printing_measure(bench, scale, add)
-            finally:
-                app.stop()
-                hello.stop()
+                measure_round(data_dir, root, ids, wanted=wanted, scale=scale, add=add_for_tree)
             print(f"  round {number + 1}/{rounds} done", flush=True)
 
     if not args.skip_search:
@@ -485,7 +527,18 @@ def main() -> None:  # noqa: PLR0915  (one measure after another, read top to bo
         if args.search_database_url:
             search_p95(search_size, args.search_database_url, rounds, add)
 
-    print_rounds(f"{rounds} interleaved rounds", results, width=52)
+    if args.baseline:
+        # Each row of this tree with the baseline's beside it.
+        results = {
+            name: values
+            for mine in [name for name in results if not name.startswith("[baseline]")]
+            for name, values in (
+                (mine, results[mine]),
+                (f"[baseline] {mine}", results.get(f"[baseline] {mine}", [])),
+            )
+            if values
+        }
+    print_rounds(f"{rounds} interleaved rounds", results, width=63 if args.baseline else 52)
     print("  Lighthouse: a separate run, see docs/PERFORMANCE.md")
 
 
