@@ -8,8 +8,8 @@
 It builds a temporary SQLite data folder with fixture data (an admin, an open session with 200
 attendees, sessions with 500 and 2,000 rows for the printed sheet), starts ``wsgi.py`` on it and
 a bare Flask app on free 127.0.0.1 ports, and runs every measure in interleaved rounds: each
-round measures hello, then the app (the p50 rows time the two in turn, request by request), so
-machine noise on a shared box hits both alike. Every row is a ratio against hello from the same
+round measures hello, then the app (hello right before each p50 row), so machine noise on a
+shared box hits both alike. Every row is a ratio against hello from the same
 round; the spread is the lowest and highest round. ``--baseline`` measures another checkout in
 the same rounds, for before and after from one run.
 
@@ -267,15 +267,16 @@ def timed_requests(calls: Callable[[], Any], count: int) -> list[float]:
     return times
 
 
-def paired_p50_ratio(call: Callable[[], Any], hello: Callable[[], Any], count: int) -> float:
-    """p50 of ``call`` over p50 of hello, the two timed in turn, request by request: a shared
-    box that slows down for a moment slows both sides of the ratio alike."""
-    mine: list[float] = []
-    hellos: list[float] = []
-    for _ in range(count):
-        hellos.extend(timed_requests(hello, 1))
-        mine.extend(timed_requests(call, 1))
-    return pct(mine, 0.5) / pct(hellos, 0.5)
+def p50_ratio(call: Callable[[], Any], hello: Callable[[], Any], count: int) -> float:
+    """p50 of ``count`` calls over the p50 of hello requests timed right before them (at
+    least 40, so the divisor is steady when ``count`` is small).
+
+    Each side runs back to back, as one would serve a steady stream. Timing the two in turn,
+    request by request, was tried: each request then finds its server idle, and the wake-up
+    costs hello (0.5 ms warm) twice its time, which shrinks every ratio; not used.
+    """
+    hellos = timed_requests(hello, max(count, 40))
+    return pct(timed_requests(call, count), 0.5) / pct(hellos, 0.5)
 
 
 def concurrent(
@@ -449,14 +450,14 @@ def measure_round(
         if wanted("poll"):
             for changed in (False, True):
                 label = "changed" if changed else "unchanged"
-                ratio = paired_p50_ratio(bench.roster_poll(changed=changed), hello_get, 30 * scale)
+                ratio = p50_ratio(bench.roster_poll(changed=changed), hello_get, 30 * scale)
                 add(f"roster poll 200, {label}, p50 / hello", ratio)
         if wanted("sheet"):
-            ratio = paired_p50_ratio(bench.sheet("sheet2000"), hello_get, 8 * scale)
+            ratio = p50_ratio(bench.sheet("sheet2000"), hello_get, 8 * scale)
             add("printed sheet 2,000 rows, p50 / hello", ratio)
             # The same page with no rows (the blank sheet): the staff layout's own cost
             # (log-in, alert bar, navigation), the floor under any sheet.
-            ratio = paired_p50_ratio(bench.sheet("blank"), hello_get, 8 * scale)
+            ratio = p50_ratio(bench.sheet("blank"), hello_get, 8 * scale)
             add("  (blank sheet, no rows, p50 / hello)", ratio)
         if wanted("printing"):
             printing_measure(bench, scale, add)
