@@ -393,7 +393,7 @@ def sheet(session_id: str) -> str:
     return render_template(
         "sessions/sheet.html",
         group=group,
-        roster=services.roster(group.id),
+        roster=services.sheet_roster(group.id),
         blank_rows=BLANK_ROWS,
         paper=_paper(),
     )
