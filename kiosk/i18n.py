@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError, dates
 from babel.support import Translations
-from flask import Flask, current_app, g, session
+from flask import Flask, current_app, g, has_app_context, session
 from flask_babel import format_date, get_locale, get_translations, refresh
 from markupsafe import Markup
 from wtforms.i18n import messages_path
@@ -56,15 +56,18 @@ def current_translations() -> Translations:
     force; ``refresh()`` (a language switch) and ``force_locale`` put a new object in place,
     so the next string is looked up afresh, exactly as Flask-Babel would.
     """
+    if not has_app_context():  # Flask-Babel's own answer there: no translations
+        return cast(Translations, get_translations())
+    state = getattr(g, "_flask_babel", None)
+    kept = getattr(state, _KEPT, None)
+    if kept is not None and kept[0] is getattr(state, "babel_locale", None):
+        return cast(Translations, kept[1])
+    translations = get_translations()  # works the locale out first when it is not yet
     state = getattr(g, "_flask_babel", None)
     locale = getattr(state, "babel_locale", None)
-    if locale is None:  # not worked out yet in this request: Flask-Babel does it
-        return cast(Translations, get_translations())
-    kept = getattr(state, _KEPT, None)
-    if kept is None or kept[0] is not locale:
-        kept = (locale, get_translations())
-        setattr(state, _KEPT, kept)
-    return cast(Translations, kept[1])
+    if locale is not None:
+        setattr(state, _KEPT, (locale, translations))
+    return cast(Translations, translations)
 
 
 # Where current_translations keeps its (locale, catalog) pair, beside Flask-Babel's own state.
