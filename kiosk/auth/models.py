@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -21,7 +22,28 @@ class Role(enum.StrEnum):
     PEER = "peer"
 
 
-class User(db.Model):  # type: ignore[name-defined]
+class StaffIdentity:
+    """What a staff account is to the pages, from its ``id`` and ``role``: Flask-Login's id, and
+    whether it is an admin or a peer supporter. Shared by the ``User`` row and the value a
+    request loads (``auth.services.StaffMember``)."""
+
+    if TYPE_CHECKING:  # declared by each class that uses it (a column, or a dataclass field)
+        id: int
+        role: str
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_peer(self) -> bool:
+        return self.role == Role.PEER
+
+
+class User(StaffIdentity, db.Model):  # type: ignore[name-defined]
     """A staff member who logs in (never an attendee)."""
 
     __tablename__ = "users"
@@ -50,17 +72,6 @@ class User(db.Model):  # type: ignore[name-defined]
     @property
     def is_anonymous(self) -> bool:
         return False
-
-    def get_id(self) -> str:
-        return str(self.id)
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
-
-    @property
-    def is_peer(self) -> bool:
-        return self.role == Role.PEER
 
 
 class StaffSession(db.Model):  # type: ignore[name-defined]

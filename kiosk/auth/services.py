@@ -18,7 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..clock import utcnow
 from ..db import purge_transaction, write_transaction
 from ..extensions import db
-from .models import LoginEvent, LoginFailure, Role, SetupToken, StaffSession, User
+from .models import LoginEvent, LoginFailure, Role, SetupToken, StaffIdentity, StaffSession, User
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
@@ -224,7 +224,7 @@ def start_session(user: User) -> str:
 
 
 @dataclass(frozen=True)
-class StaffMember:
+class StaffMember(StaffIdentity):
     """The logged-in account as a request sees it (Flask-Login's ``current_user``).
 
     A value read with the staff session in one query, not an ORM ``User``: every staff page
@@ -241,17 +241,6 @@ class StaffMember:
     is_active = True
     is_authenticated = True
     is_anonymous = False
-
-    def get_id(self) -> str:
-        return str(self.id)
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
-
-    @property
-    def is_peer(self) -> bool:
-        return self.role == Role.PEER
 
 
 def load_session(
